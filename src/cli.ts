@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { loadSeeds } from './db/seed.js';
+import { readSeeds, SeedValidationError } from './db/seed-files.js';
+
+const USAGE = `usage: cli <command>
+  migrate            apply pending migrations
+  seed [--reset]     migrate, then load seeds/ into an empty knowledge base (--reset replaces what it holds)
+  check-seeds        validate seeds/ without touching any database`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { reset: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+});
+const [command] = positionals;
+
+try {
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    process.exitCode = command === undefined && !values.help ? 1 : 0;
+  } else if (command === 'check-seeds') {
+    const seeds = readSeeds();
+    console.log(
+      `seeds are valid: ${seeds.sources.length} sources, ${seeds.actors.length} actors, ${seeds.places.length} places, ` +
+        `${seeds.events.length} events (${seeds.events.filter((e) => e.measure).length} measures), ${seeds.claims.length} claims`,
+    );
+  } else if (command === 'migrate' || command === 'seed') {
+    const config = loadConfig();
+    const seeds = command === 'seed' ? readSeeds() : undefined;
+    const database = await openDatabase(config.database);
+    try {
+      const applied = await migrateToLatest(database.db);
+      console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'no pending migrations');
+      if (seeds !== undefined) {
+        const result = await loadSeeds(database.db, seeds, values.reset ? 'reset' : 'if-empty', (message) => console.log(`  ${message}`));
+        const counts = Object.entries(result.counts).map(([kind, n]) => `${n} ${kind}`).join(', ');
+        if (result.status === 'loaded') console.log(`loaded the seeds into ${database.location}: ${counts}`);
+        if (result.status === 'unchanged') console.log(`${database.location} already holds these seeds (${counts}); nothing to do`);
+        if (result.status === 'other-data') {
+          console.error(`${database.location} holds other data (${counts}); run with --reset to replace it with the seeds`);
+          process.exitCode = 1;
+        }
+      }
+    } finally {
+      await database.close();
+    }
+  } else {
+    console.error(`unknown command '${command}'\n${USAGE}`);
+    process.exitCode = 1;
+  }
+} catch (error) {
+  if (!(error instanceof ConfigError || error instanceof SeedValidationError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+
+/** Where the knowledge base lives: an embedded PGlite (on disk or in memory) or a Postgres server. */
+export type DatabaseTarget =
+  | { readonly engine: 'pglite'; readonly dataDir: string | null }
+  | { readonly engine: 'postgres'; readonly url: string };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly database: DatabaseTarget;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+}
+
+/** The embedded database's directory when DATABASE_URL is unset; `./data/` is ignored by git. */
+export const DEFAULT_DATA_DIR = path.join('data', 'pglite');
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The only reader of the environment. Collects every problem before failing, so one start shows them all. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const database = parseDatabaseUrl(env.DATABASE_URL, problems);
+  const port = parsePort(env.PORT, problems);
+  const host = parseHost(env.HOST, problems);
+  const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ database: database!, port: port!, host: host!, logLevel: logLevel! });
+}
+
+/** A URL without its password, for logs. */
+export function describeDatabase(target: DatabaseTarget): string {
+  if (target.engine === 'pglite') return target.dataDir ?? 'memory://';
+  const url = new URL(target.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+function parseDatabaseUrl(value: string | undefined, problems: string[]): DatabaseTarget | undefined {
+  if (value === undefined || value.trim() === '') return { engine: 'pglite', dataDir: DEFAULT_DATA_DIR };
+  if (value === 'memory://') return { engine: 'pglite', dataDir: null };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`DATABASE_URL is not a valid URL: '${redact(value)}'`);
+    return undefined;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    problems.push(
+      `DATABASE_URL must be postgres://…, postgresql://… or memory:// (or unset for ./data/); got '${url.protocol}//…'`,
+    );
+    return undefined;
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    problems.push(`DATABASE_URL has no host: '${redact(value)}'`);
+    return undefined;
+  }
+  return { engine: 'postgres', url: value };
+}
+
+function parsePort(value: string | undefined, problems: string[]): number | undefined {
+  if (value === undefined || value.trim() === '') return 4000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port > 65535) {
+    problems.push(`PORT must be an integer from 0 to 65535 (0 picks a free port); got '${value}'`);
+    return undefined;
+  }
+  return port;
+}
+
+function parseHost(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined || value.trim() === '') return '127.0.0.1';
+  if (/\s|\//.test(value)) {
+    problems.push(`HOST must be a host name or IP address; got '${value}'`);
+    return undefined;
+  }
+  return value;
+}
+
+function parseLogLevel(value: string | undefined, problems: string[]): LogLevel | undefined {
+  if (value === undefined || value.trim() === '') return 'info';
+  const level = value.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${value}'`);
+    return undefined;
+  }
+  return level as LogLevel;
+}
+
+function redact(value: string): string {
+  return value.replace(/:\/\/([^:@/]*):[^@/]*@/, '://$1:***@');
+}

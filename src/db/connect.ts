@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, type LogConfig, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { type DatabaseTarget, describeDatabase } from '../config.js';
+import type { DB } from './database.js';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly engine: DatabaseTarget['engine'];
+  /** Where the data lives, without secrets: a directory, `memory://` or a URL. */
+  readonly location: string;
+  /** The embedded engine itself, when that is the engine (tests snapshot it with `dumpDataDir`). */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Kysely's log hook; tests use it to count statements. */
+  readonly log?: LogConfig;
+  /** Connections to a Postgres server (the embedded engine always has exactly one). */
+  readonly poolSize?: number;
+  /** Restore an embedded database from a `dumpDataDir()` archive instead of creating one. */
+  readonly loadDataDir?: Blob;
+}
+
+// One set of type parsers for both engines: dates stay `YYYY-MM-DD` strings
+// (a JS Date would move with the time zone) and counts (int8) become numbers.
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.DATE) return (value: string) => value;
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  const location = describeDatabase(target);
+  if (target.engine === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: options.poolSize ?? 10,
+      types: typeParsers,
+      application_name: 'crisis-kb',
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
+    return { db, engine: 'postgres', location, close: () => db.destroy() };
+  }
+
+  if (target.dataDir !== null) mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: target.dataDir ?? undefined,
+    extensions: { pg_trgm },
+    loadDataDir: options.loadDataDir,
+  });
+  // The adapter gives node-postgres one connection over the embedded engine;
+  // Kysely queues on it, so transactions never interleave. Never more than one.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: typeParsers });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
+  return {
+    db,
+    engine: 'pglite',
+    location,
+    pglite,
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { type Kysely, type MigrationResultSet, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as createKnowledgeBase from './migrations/2026_11_22_14_00_00_create_knowledge_base.js';
+import * as addSearchIndexes from './migrations/2026_11_22_15_00_00_add_search_indexes.js';
+
+// Listed explicitly, not read from a folder, so they run the same under tsx,
+// compiled output and vitest.
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_22_14_00_00_create_knowledge_base': createKnowledgeBase,
+  '2026_11_22_15_00_00_add_search_indexes': addSearchIndexes,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies every pending migration; returns the names it applied. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return applied(await migrator(db).migrateToLatest());
+}
+
+/** Names of migrations not yet applied; empty when the database is current. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrations = await migrator(db).getMigrations();
+  return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+function applied({ error, results = [] }: MigrationResultSet): string[] {
+  const failed = results.find((result) => result.status === 'Error');
+  if (error !== undefined) {
+    throw new MigrationError(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

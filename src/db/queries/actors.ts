@@ -1,0 +1,67 @@
+import { type Kysely, sql } from 'kysely';
+import type { ActorRow, AffiliationRow, DB } from '../database.js';
+import { fetchPage, type PageRequest } from './pagination.js';
+
+export interface ActorFilter {
+  readonly kinds?: readonly string[] | null;
+  readonly countryId?: number | null;
+  /** Part of the name or of any alias, ignoring case. */
+  readonly name?: string | null;
+}
+
+const ACTOR_COLUMNS = ['actor.id', 'actor.slug', 'actor.name', 'actor.kind', 'actor.description', 'actor.country_id'] as const;
+export const ACTOR_SORT_KEYS = ['actor.name', 'actor.id'] as const;
+
+function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter) {
+  let query = db.selectFrom('actor');
+  if (kinds != null && kinds.length > 0) query = query.where('actor.kind', 'in', kinds);
+  if (countryId != null) query = query.where('actor.country_id', '=', countryId);
+  if (name != null && name.trim() !== '') {
+    const pattern = `%${escapeLike(name.trim().toLowerCase())}%`;
+    query = query.where(({ or, exists, selectFrom, eb }) =>
+      or([
+        eb(sql`lower(actor.name)`, 'like', pattern),
+        exists(
+          selectFrom('actor_alias')
+            .select(sql.lit(1).as('one'))
+            .whereRef('actor_alias.actor_id', '=', 'actor.id')
+            .where(sql`lower(actor_alias.alias)`, 'like', pattern),
+        ),
+      ]),
+    );
+  }
+  return query;
+}
+
+export async function findActorsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ActorRow[]> {
+  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', 'in', ids).execute();
+}
+
+export async function findActorBySlug(db: Kysely<DB>, slug: string): Promise<ActorRow | undefined> {
+  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', slug).executeTakeFirst();
+}
+
+export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, request: PageRequest) {
+  return fetchPage(filteredActors(db, filter).select(ACTOR_COLUMNS), ACTOR_SORT_KEYS, 'asc', request);
+}
+
+export async function countActors(db: Kysely<DB>, filter: ActorFilter): Promise<number> {
+  const row = await filteredActors(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
+export async function findAliasesByActorIds(db: Kysely<DB>, actorIds: readonly number[]) {
+  return db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', 'in', actorIds).orderBy('actor_id').orderBy('position').execute();
+}
+
+export async function findAffiliationsByMemberIds(db: Kysely<DB>, memberIds: readonly number[]): Promise<AffiliationRow[]> {
+  return db.selectFrom('affiliation').selectAll().where('member_id', 'in', memberIds).orderBy('organization_id').execute();
+}
+
+export async function findAffiliationsByOrganizationIds(db: Kysely<DB>, organizationIds: readonly number[]): Promise<AffiliationRow[]> {
+  return db.selectFrom('affiliation').selectAll().where('organization_id', 'in', organizationIds).orderBy('member_id').execute();
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,90 @@
+import { type Kysely, sql } from 'kysely';
+import type { ClaimRow, DB } from '../database.js';
+import { fetchPage, type PageRequest } from './pagination.js';
+
+export interface ClaimFilter {
+  readonly claimantId?: number | null;
+  readonly aboutId?: number | null;
+  /** Only claims that some other claim contradicts (true), or none does (false). */
+  readonly contested?: boolean | null;
+}
+
+const CLAIM_COLUMNS = ['claim.id', 'claim.slug', 'claim.statement', 'claim.claimant_id', 'claim.note'] as const;
+
+function filteredClaims(db: Kysely<DB>, { claimantId, aboutId, contested }: ClaimFilter) {
+  let query = db.selectFrom('claim');
+  if (claimantId != null) query = query.where('claim.claimant_id', '=', claimantId);
+  if (aboutId != null) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('claim_subject')
+          .select(sql.lit(1).as('one'))
+          .whereRef('claim_subject.claim_id', '=', 'claim.id')
+          .where('claim_subject.event_id', '=', aboutId),
+      ),
+    );
+  }
+  if (contested != null) {
+    query = query.where(({ exists, not, selectFrom }) => {
+      const contradicted = exists(
+        selectFrom('claim_contradiction').select(sql.lit(1).as('one')).whereRef('claim_contradiction.claim_id', '=', 'claim.id'),
+      );
+      return contested ? contradicted : not(contradicted);
+    });
+  }
+  return query;
+}
+
+export async function findClaimsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ClaimRow[]> {
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
+}
+
+export async function findClaimBySlug(db: Kysely<DB>, slug: string): Promise<ClaimRow | undefined> {
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', slug).executeTakeFirst();
+}
+
+export async function findClaimsPage(db: Kysely<DB>, filter: ClaimFilter, request: PageRequest) {
+  return fetchPage(filteredClaims(db, filter).select(CLAIM_COLUMNS), ['claim.id'], 'asc', request);
+}
+
+export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<number> {
+  const row = await filteredClaims(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
+export async function findClaimsByClaimantIds(db: Kysely<DB>, actorIds: readonly number[]): Promise<ClaimRow[]> {
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', 'in', actorIds).orderBy('claim.id').execute();
+}
+
+export async function findClaimsByEventIds(db: Kysely<DB>, eventIds: readonly number[]) {
+  return db
+    .selectFrom('claim_subject')
+    .innerJoin('claim', 'claim.id', 'claim_subject.claim_id')
+    .select(CLAIM_COLUMNS)
+    .select('claim_subject.event_id')
+    .where('claim_subject.event_id', 'in', eventIds)
+    .orderBy('claim.id')
+    .execute();
+}
+
+export async function findEventIdsByClaimIds(db: Kysely<DB>, claimIds: readonly number[]) {
+  return db
+    .selectFrom('claim_subject')
+    .innerJoin('event', 'event.id', 'claim_subject.event_id')
+    .select(['claim_subject.claim_id', 'claim_subject.event_id'])
+    .where('claim_subject.claim_id', 'in', claimIds)
+    .orderBy('event.date_earliest')
+    .orderBy('event.id')
+    .execute();
+}
+
+export async function findContradictingClaimsByClaimIds(db: Kysely<DB>, claimIds: readonly number[]) {
+  return db
+    .selectFrom('claim_contradiction')
+    .innerJoin('claim', 'claim.id', 'claim_contradiction.contradicting_claim_id')
+    .select(CLAIM_COLUMNS)
+    .select('claim_contradiction.claim_id as contradicted_claim_id')
+    .where('claim_contradiction.claim_id', 'in', claimIds)
+    .orderBy('claim.id')
+    .execute();
+}

@@ -1,0 +1,187 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import { fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
+
+export interface EventFilter {
+  /** Events whose fuzzy date can fall on or after this day. */
+  readonly from?: string | null;
+  /** Events whose fuzzy date can fall on or before this day. */
+  readonly to?: string | null;
+  readonly categories?: readonly string[] | null;
+  readonly actorId?: number | null;
+  readonly role?: string | null;
+  readonly isMeasure?: boolean | null;
+  readonly sourceId?: number | null;
+  readonly text?: string | null;
+}
+
+export type EventOrderField = 'DATE' | 'TITLE';
+export type EventGrouping = 'MONTH' | 'CATEGORY' | 'ACTOR';
+
+const EVENT_COLUMNS = [
+  'event.id',
+  'event.slug',
+  'event.title',
+  'event.summary',
+  'event.category',
+  'event.date_earliest',
+  'event.date_latest',
+  'event.date_precision',
+  'event.place_id',
+  'event.fatalities',
+  'event.injured',
+  'event.note',
+] as const;
+
+/** Sort keys per order, each ending in the unique id so every row has one position. */
+export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
+  DATE: ['event.date_earliest', 'event.date_latest', 'event.id'],
+  TITLE: ['event.title', 'event.id'],
+};
+
+/** The one place event filters become SQL: lists, counts and aggregates all start here. */
+export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
+  let query = db.selectFrom('event');
+  const { from, to, categories, actorId, role, isMeasure, sourceId, text } = filter;
+  if (from != null) query = query.where('event.date_latest', '>=', from);
+  if (to != null) query = query.where('event.date_earliest', '<=', to);
+  if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
+  if (actorId != null || role != null) {
+    query = query.where(({ exists, selectFrom }) => {
+      let participants = selectFrom('participant').select(sql.lit(1).as('one')).whereRef('participant.event_id', '=', 'event.id');
+      if (actorId != null) participants = participants.where('participant.actor_id', '=', actorId);
+      if (role != null) participants = participants.where('participant.role', '=', role);
+      return exists(participants);
+    });
+  }
+  if (isMeasure != null) {
+    query = query.where(({ exists, not, selectFrom }) => {
+      const measure = exists(selectFrom('measure').select(sql.lit(1).as('one')).whereRef('measure.event_id', '=', 'event.id'));
+      return isMeasure ? measure : not(measure);
+    });
+  }
+  if (sourceId != null) {
+    // An event cites a source through its own citations or its measure's.
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('citation')
+          .leftJoin('measure', 'measure.id', 'citation.subject_measure_id')
+          .select(sql.lit(1).as('one'))
+          .where('citation.source_id', '=', sourceId)
+          .where((eb) => eb.or([eb('citation.subject_event_id', '=', eb.ref('event.id')), eb('measure.event_id', '=', eb.ref('event.id'))])),
+      ),
+    );
+  }
+  if (text != null && text.trim() !== '') {
+    query = query.where(sql<boolean>`event.search @@ websearch_to_tsquery('english', ${text})`);
+  }
+  return query;
+}
+
+export async function findEventsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<EventRow[]> {
+  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', 'in', ids).execute();
+}
+
+export async function findEventBySlug(db: Kysely<DB>, slug: string): Promise<EventRow | undefined> {
+  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', slug).executeTakeFirst();
+}
+
+export async function findEventsPage(
+  db: Kysely<DB>,
+  filter: EventFilter,
+  order: { field: EventOrderField; direction: SortDirection },
+  request: PageRequest,
+) {
+  const keys = EVENT_SORT_KEYS[order.field];
+  return fetchPage(filteredEvents(db, filter).select(EVENT_COLUMNS), keys, order.direction, request);
+}
+
+export async function countEvents(db: Kysely<DB>, filter: EventFilter): Promise<number> {
+  const row = await filteredEvents(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/** Pages of each actor's events, in date order, in one statement. */
+export async function findEventPagesByActorIds(
+  db: Kysely<DB>,
+  actorIds: readonly number[],
+  role: string | null,
+  request: Omit<PageRequest, 'backward'>,
+) {
+  let query = db
+    .selectFrom('event')
+    .innerJoin('participant', 'participant.event_id', 'event.id')
+    .select(EVENT_COLUMNS)
+    .select('participant.actor_id as parent_id')
+    .where('participant.actor_id', 'in', actorIds);
+  if (role !== null) query = query.where('participant.role', '=', role);
+  else query = query.distinctOn(['participant.actor_id', 'event.id']);
+  // distinct on needs its own ordering, so it is resolved in a subquery before numbering.
+  const rows = db.selectFrom(query.as('event')).selectAll();
+  return fetchPagesByParent(db, rows, ['event.date_earliest', 'event.date_latest', 'event.id'], 'asc', request);
+}
+
+export async function countEventsByActorIds(db: Kysely<DB>, actorIds: readonly number[], role: string | null) {
+  let query = db
+    .selectFrom('participant')
+    .select(['participant.actor_id as parent_id', (eb) => eb.fn.count<number>('participant.event_id').distinct().as('count')])
+    .where('participant.actor_id', 'in', actorIds)
+    .groupBy('participant.actor_id');
+  if (role !== null) query = query.where('participant.role', '=', role);
+  return query.execute();
+}
+
+/** An event's month, `YYYY-MM`, or its year where the sources give no month: a chart must not invent one. */
+export const EVENT_MONTH = sql<string>`case when event.date_precision = 'YEAR' then to_char(event.date_earliest, 'YYYY') else to_char(event.date_earliest, 'YYYY-MM') end`;
+
+export interface Bucket {
+  readonly key: string;
+  readonly count: number;
+}
+
+/**
+ * Counts of the filtered events by month, category or actor. A month key is
+ * `YYYY-MM`, or just `YYYY` for events the sources date only to a year: no
+ * month is invented for them. Months come in date order, the rest by count.
+ */
+export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, filter: EventFilter): Promise<Bucket[]> {
+  const events = filteredEvents(db, filter);
+  if (grouping === 'MONTH') {
+    return events
+      .select([EVENT_MONTH.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(sql`1`)
+      .orderBy(sql`min(event.date_earliest)`)
+      .orderBy(sql`1`)
+      .execute();
+  }
+  if (grouping === 'CATEGORY') {
+    return events
+      .select(['event.category as key', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('event.category')
+      .orderBy('count', 'desc')
+      .orderBy('key')
+      .execute();
+  }
+  let participants = events.innerJoin('participant', 'participant.event_id', 'event.id');
+  if (filter.role != null) participants = participants.where('participant.role', '=', filter.role);
+  return participants
+    .select([sql<string>`participant.actor_id::text`.as('key'), (eb) => eb.fn.count<number>('event.id').distinct().as('count')])
+    .groupBy('participant.actor_id')
+    .orderBy('count', 'desc')
+    .orderBy('participant.actor_id')
+    .execute();
+}
+
+export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantRow[]> {
+  return db
+    .selectFrom('participant')
+    .selectAll()
+    .where('event_id', 'in', eventIds)
+    .orderBy('event_id')
+    .orderBy('position')
+    .execute();
+}
+
+export async function findPlacesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<PlaceRow[]> {
+  return db.selectFrom('place').selectAll().where('id', 'in', ids).execute();
+}

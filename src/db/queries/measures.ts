@@ -1,0 +1,129 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, MeasureRow } from '../database.js';
+import { type Bucket, EVENT_MONTH } from './events.js';
+import { fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+
+export interface MeasureFilter {
+  readonly initiatorId?: number | null;
+  readonly targetId?: number | null;
+  readonly kinds?: readonly string[] | null;
+  readonly from?: string | null;
+  readonly to?: string | null;
+  /** Measures answering this event. */
+  readonly inResponseToId?: number | null;
+}
+
+export type MeasureGrouping = 'INITIATOR' | 'TARGET' | 'KIND' | 'MONTH';
+
+const MEASURE_COLUMNS = ['measure.id', 'measure.event_id', 'measure.kind', 'measure.initiator_id', 'measure.target_id'] as const;
+/** Measures run in the order of their events' dates. */
+const MEASURE_SORT_KEYS = ['event.date_earliest', 'event.date_latest', 'measure.id'] as const;
+
+/** The one place measure filters become SQL, for lists and aggregates alike. */
+function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, to, inResponseToId }: MeasureFilter) {
+  let query = db.selectFrom('measure').innerJoin('event', 'event.id', 'measure.event_id');
+  if (initiatorId != null) query = query.where('measure.initiator_id', '=', initiatorId);
+  if (targetId != null) query = query.where('measure.target_id', '=', targetId);
+  if (kinds != null && kinds.length > 0) query = query.where('measure.kind', 'in', kinds);
+  if (from != null) query = query.where('event.date_latest', '>=', from);
+  if (to != null) query = query.where('event.date_earliest', '<=', to);
+  if (inResponseToId != null) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('measure_response')
+          .select(sql.lit(1).as('one'))
+          .whereRef('measure_response.measure_id', '=', 'measure.id')
+          .where('measure_response.event_id', '=', inResponseToId),
+      ),
+    );
+  }
+  return query;
+}
+
+export async function findMeasuresByIds(db: Kysely<DB>, ids: readonly number[]): Promise<MeasureRow[]> {
+  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', 'in', ids).execute();
+}
+
+export async function findMeasuresByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<MeasureRow[]> {
+  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', 'in', eventIds).execute();
+}
+
+export async function findMeasuresPage(db: Kysely<DB>, filter: MeasureFilter, request: PageRequest) {
+  return fetchPage(filteredMeasures(db, filter).select(MEASURE_COLUMNS).select(['event.date_earliest', 'event.date_latest']), MEASURE_SORT_KEYS, 'asc', request);
+}
+
+export async function countMeasures(db: Kysely<DB>, filter: MeasureFilter): Promise<number> {
+  const row = await filteredMeasures(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/** Pages of the measures each actor took (or received), in one statement. */
+export async function findMeasurePagesByActorIds(
+  db: Kysely<DB>,
+  side: 'initiator_id' | 'target_id',
+  actorIds: readonly number[],
+  request: Omit<PageRequest, 'backward'>,
+) {
+  const query = db
+    .selectFrom('measure')
+    .innerJoin('event', 'event.id', 'measure.event_id')
+    .select(MEASURE_COLUMNS)
+    .select(['event.date_earliest', 'event.date_latest', `measure.${side} as parent_id`])
+    .where(`measure.${side}`, 'in', actorIds);
+  return fetchPagesByParent(db, query, MEASURE_SORT_KEYS, 'asc', request);
+}
+
+export async function countMeasuresByActorIds(db: Kysely<DB>, side: 'initiator_id' | 'target_id', actorIds: readonly number[]) {
+  return db
+    .selectFrom('measure')
+    .select([`${side} as parent_id`, (eb) => eb.fn.countAll<number>().as('count')])
+    .where(side, 'in', actorIds)
+    .groupBy(side)
+    .execute();
+}
+
+/** Measures answering each event: the 'responses' of an event. */
+export async function findRespondingMeasuresByEventIds(db: Kysely<DB>, eventIds: readonly number[]) {
+  return db
+    .selectFrom('measure_response')
+    .innerJoin('measure', 'measure.id', 'measure_response.measure_id')
+    .innerJoin('event', 'event.id', 'measure.event_id')
+    .select(MEASURE_COLUMNS)
+    .select('measure_response.event_id as answered_event_id')
+    .where('measure_response.event_id', 'in', eventIds)
+    .orderBy('event.date_earliest')
+    .orderBy('measure.id')
+    .execute();
+}
+
+/** Events each measure answers, in date order. */
+export async function findAnsweredEventIdsByMeasureIds(db: Kysely<DB>, measureIds: readonly number[]) {
+  return db
+    .selectFrom('measure_response')
+    .innerJoin('event', 'event.id', 'measure_response.event_id')
+    .select(['measure_response.measure_id', 'measure_response.event_id'])
+    .where('measure_response.measure_id', 'in', measureIds)
+    .orderBy('event.date_earliest')
+    .orderBy('event.id')
+    .execute();
+}
+
+/** Counts of the filtered measures; months as in countEventsBy, other groupings by count. */
+export async function countMeasuresBy(db: Kysely<DB>, grouping: MeasureGrouping, filter: MeasureFilter): Promise<Bucket[]> {
+  const measures = filteredMeasures(db, filter);
+  if (grouping === 'MONTH') {
+    return measures
+      .select([EVENT_MONTH.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(sql`1`)
+      .orderBy(sql`min(event.date_earliest)`)
+      .orderBy(sql`1`)
+      .execute();
+  }
+  const column = { INITIATOR: 'measure.initiator_id', TARGET: 'measure.target_id', KIND: 'measure.kind' } as const;
+  return measures
+    .select([sql<string>`${sql.ref(column[grouping])}::text`.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(column[grouping])
+    .orderBy('count', 'desc')
+    .orderBy('key')
+    .execute();
+}

@@ -1,0 +1,91 @@
+import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+
+export type SortDirection = 'asc' | 'desc';
+
+/**
+ * A keyset page request: rows strictly after (or, backward, before) the
+ * cursor's sort-key values. The last key must be unique, so every row has one
+ * position and page 10,000 costs what page 1 costs.
+ */
+export interface PageRequest {
+  readonly limit: number;
+  readonly backward: boolean;
+  /** Sort-key values of the row the page starts after (or ends before). */
+  readonly cursor: readonly (string | number)[] | null;
+}
+
+export interface Page<Row> {
+  readonly rows: Row[];
+  /** More rows lie beyond the page in the direction of travel. */
+  readonly hasMore: boolean;
+}
+
+/** Orders by `keys`, applies the cursor and limit, and returns the page in display order. */
+export async function fetchPage<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  keys: readonly string[],
+  direction: SortDirection,
+  request: PageRequest,
+): Promise<Page<Row>> {
+  const travel = request.backward ? flip(direction) : direction;
+  let ordered = query;
+  if (request.cursor !== null) ordered = ordered.where(() => afterCursor(keys, travel, request.cursor!));
+  for (const key of keys) ordered = ordered.orderBy(sql.ref(key), travel);
+  const rows = await ordered.limit(request.limit + 1).execute();
+  const page = rows.slice(0, request.limit);
+  return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
+}
+
+/**
+ * One statement for the pages of many parents (an actor's events, for every
+ * actor on a page): rows are numbered within each parent and cut at the limit.
+ * `query` must select the parent's id as `parent_id` and each sort key under
+ * its column name. Forward paging only.
+ */
+export async function fetchPagesByParent<Row extends { parent_id: number }>(
+  db: Kysely<any>,
+  query: SelectQueryBuilder<any, any, Row>,
+  keys: readonly string[],
+  direction: SortDirection,
+  request: Omit<PageRequest, 'backward'>,
+): Promise<Map<number, Page<Row>>> {
+  let filtered = query;
+  if (request.cursor !== null) filtered = filtered.where(() => afterCursor(keys, direction, request.cursor!));
+  // Numbered one level up, where the selected columns have their output names.
+  const order = sql.join(keys.map((key) => sql`${sql.ref(outputName(key))} ${sql.raw(direction)}`));
+  const numbered = db
+    .selectFrom(filtered.as('page_rows'))
+    .selectAll()
+    .select(sql<number>`row_number() over (partition by parent_id order by ${order})`.as('position_in_parent'));
+  // Type escape: selecting * from a subquery of a generic row shape; the rows are that shape plus the position.
+  const rows = (await db
+    .selectFrom(numbered.as('numbered'))
+    .selectAll()
+    .where('position_in_parent', '<=', request.limit + 1)
+    .orderBy('parent_id')
+    .orderBy('position_in_parent')
+    .execute()) as (Row & { position_in_parent: number })[];
+  const pages = new Map<number, Page<Row>>();
+  for (const { position_in_parent, ...row } of rows) {
+    const page = pages.get(row.parent_id) ?? { rows: [], hasMore: false };
+    if (position_in_parent <= request.limit) page.rows.push(row as unknown as Row);
+    pages.set(row.parent_id, position_in_parent > request.limit ? { ...page, hasMore: true } : page);
+  }
+  return pages;
+}
+
+function afterCursor(keys: readonly string[], travel: SortDirection, cursor: readonly (string | number)[]): Expression<SqlBool> {
+  const tuple = (values: readonly Expression<unknown>[]) => sql.join(values);
+  return sql<SqlBool>`(${tuple(keys.map((key) => sql.ref(key)))}) ${sql.raw(travel === 'asc' ? '>' : '<')} (${tuple(
+    cursor.map((value) => sql.val(value)),
+  )})`;
+}
+
+/** `event.date_earliest` → `date_earliest`: a qualified sort key as the subquery outputs it. */
+function outputName(key: string): string {
+  return key.slice(key.lastIndexOf('.') + 1);
+}
+
+function flip(direction: SortDirection): SortDirection {
+  return direction === 'asc' ? 'desc' : 'asc';
+}

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { CitationRow, DB, SourceRow } from '../database.js';
+import { fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+
+export interface SourceFilter {
+  readonly kinds?: readonly string[] | null;
+}
+
+/** Every column but the full text, which only `Source.text` loads. */
+const SOURCE_COLUMNS = [
+  'source.id',
+  'source.slug',
+  'source.kind',
+  'source.title',
+  'source.author',
+  'source.publisher',
+  'source.url',
+  'source.published_earliest',
+  'source.published_latest',
+  'source.published_precision',
+  'source.note',
+] as const;
+export type SourceSummaryRow = Omit<SourceRow, 'text'>;
+
+const CITATION_COLUMNS = [
+  'citation.id',
+  'citation.source_id',
+  'citation.quote',
+  'citation.subject_source_id',
+  'citation.subject_actor_id',
+  'citation.subject_event_id',
+  'citation.subject_measure_id',
+  'citation.subject_claim_id',
+] as const;
+
+export type CitationSubjectColumn = 'subject_source_id' | 'subject_actor_id' | 'subject_event_id' | 'subject_measure_id' | 'subject_claim_id';
+
+function filteredSources(db: Kysely<DB>, { kinds }: SourceFilter) {
+  let query = db.selectFrom('source');
+  if (kinds != null && kinds.length > 0) query = query.where('source.kind', 'in', kinds);
+  return query;
+}
+
+export async function findSourcesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<SourceSummaryRow[]> {
+  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', 'in', ids).execute();
+}
+
+export async function findSourceBySlug(db: Kysely<DB>, slug: string): Promise<SourceSummaryRow | undefined> {
+  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', slug).executeTakeFirst();
+}
+
+export async function findSourceTextsByIds(db: Kysely<DB>, ids: readonly number[]) {
+  return db.selectFrom('source').select(['id', 'text']).where('id', 'in', ids).execute();
+}
+
+export async function findSourcesPage(db: Kysely<DB>, filter: SourceFilter, request: PageRequest) {
+  return fetchPage(filteredSources(db, filter).select(SOURCE_COLUMNS), ['source.id'], 'asc', request);
+}
+
+export async function countSources(db: Kysely<DB>, filter: SourceFilter): Promise<number> {
+  const row = await filteredSources(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
+export async function findCitedSourcesBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {
+  return db
+    .selectFrom('source_reference')
+    .innerJoin('source', 'source.id', 'source_reference.cited_source_id')
+    .select(SOURCE_COLUMNS)
+    .select('source_reference.citing_source_id')
+    .where('source_reference.citing_source_id', 'in', sourceIds)
+    .orderBy('source.id')
+    .execute();
+}
+
+/** The citations supporting each record of one kind, keyed by that kind's subject column. */
+export async function findCitationsBySubjectIds(
+  db: Kysely<DB>,
+  column: CitationSubjectColumn,
+  subjectIds: readonly number[],
+): Promise<CitationRow[]> {
+  return db.selectFrom('citation').select(CITATION_COLUMNS).where(`citation.${column}`, 'in', subjectIds).orderBy('citation.id').execute();
+}
+
+/** Pages of the passages quoted from each source, in one statement. */
+export async function findCitationPagesBySourceIds(db: Kysely<DB>, sourceIds: readonly number[], request: Omit<PageRequest, 'backward'>) {
+  const query = db
+    .selectFrom('citation')
+    .select(CITATION_COLUMNS)
+    .select('citation.source_id as parent_id')
+    .where('citation.source_id', 'in', sourceIds);
+  return fetchPagesByParent(db, query, ['citation.id'], 'asc', request);
+}
+
+export async function countCitationsBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {
+  return db
+    .selectFrom('citation')
+    .select(['source_id as parent_id', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('source_id', 'in', sourceIds)
+    .groupBy('source_id')
+    .execute();
+}

@@ -1,0 +1,46 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { isCalendarDay } from '../fuzzy-date.js';
+import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string | number };
+    Date: { Input: string; Output: string };
+  };
+}>({
+  plugins: [RelayPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+    nodesOnConnection: { description: 'The nodes of `edges`, for clients that need no cursors.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its list (Relay cursor connections).' },
+    // node and nodes are defined in node.ts: an unknown or malformed ID gives null, not an error.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId) ?? { typename: '', id: '' },
+  },
+});
+
+builder.scalarType('Date', {
+  description: 'Calendar date, ISO 8601 `YYYY-MM-DD`.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !isCalendarDay(value)) {
+      throw badUserInput(`Date must be a real day written YYYY-MM-DD; got ${JSON.stringify(value)}`);
+    }
+    return value;
+  },
+});
+
+builder.queryType({});

@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { ClaimRow, DB } from '../db/database.js';
+import {
+  countClaims,
+  findClaimBySlug,
+  findClaimsByClaimantIds,
+  findClaimsByEventIds,
+  findClaimsByIds,
+  findClaimsPage,
+  findContradictingClaimsByClaimIds,
+  findEventIdsByClaimIds,
+} from '../db/queries/claims.js';
+import { ActorRef } from './actor.js';
+import { builder } from './builder.js';
+import { CitationRef } from './citation.js';
+import { EventRef } from './event.js';
+import { optionalIdArgument } from './global-id.js';
+import { required, rowById, rowsByKey } from './loaders.js';
+import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
+
+export function createClaimLoaders(db: Kysely<DB>) {
+  return {
+    claimById: rowById((ids) => findClaimsByIds(db, ids)),
+    claimsByClaimantId: rowsByKey((ids) => findClaimsByClaimantIds(db, ids), (row) => row.claimant_id!),
+    claimsByEventId: rowsByKey((ids) => findClaimsByEventIds(db, ids), (row) => row.event_id),
+    eventIdsByClaimId: rowsByKey(
+      (ids) => findEventIdsByClaimIds(db, ids),
+      (row) => row.claim_id,
+      (row) => row.event_id,
+    ),
+    contradictingClaimsByClaimId: rowsByKey((ids) => findContradictingClaimsByClaimIds(db, ids), (row) => row.contradicted_claim_id),
+  };
+}
+
+export const ClaimRef = builder.objectRef<ClaimRow>('Claim');
+
+builder.node(ClaimRef, {
+  description:
+    'An assertion attributed to whoever makes it, never presented as fact:\n"one brother died of a heart attack" (Russian authorities) against\n"both died of shock from physical trauma" (autopsies in Baku).',
+  id: { resolve: (claim) => claim.id },
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Stable, human-readable key.' }),
+    statement: t.exposeString('statement'),
+    claimant: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'Who asserts it; null where a source asserts it in its own voice.',
+      resolve: (claim, _args, { loaders }) => (claim.claimant_id === null ? null : loaders.actorById.load(claim.claimant_id)),
+    }),
+    about: t.field({
+      type: [EventRef],
+      resolve: async (claim, _args, { loaders }) => {
+        const eventIds = await loaders.eventIdsByClaimId.load(claim.id);
+        return Promise.all(eventIds.map((id) => loaders.eventById.load(id).then(required)));
+      },
+    }),
+    contradictedBy: t.field({
+      type: [ClaimRef],
+      description: 'Claims that contradict this one.',
+      resolve: (claim, _args, { loaders }) => loaders.contradictingClaimsByClaimId.load(claim.id),
+    }),
+    contested: t.boolean({
+      description: 'Whether some other claim contradicts this one.',
+      resolve: async (claim, _args, { loaders }) => (await loaders.contradictingClaimsByClaimId.load(claim.id)).length > 0,
+    }),
+    note: t.exposeString('note', { nullable: true }),
+    citations: t.field({ type: [CitationRef], resolve: (claim, _args, { loaders }) => loaders.citationsByClaimId.load(claim.id) }),
+  }),
+});
+
+export const ClaimConnection = connectionType(ClaimRef, 'Claim');
+
+export const ClaimFilterInput = builder.inputType('ClaimFilter', {
+  fields: (t) => ({
+    claimant: t.id(),
+    about: t.id({ description: 'Claims about this event.' }),
+    contested: t.boolean({ description: 'Only claims that some other claim contradicts (false: only uncontested ones).' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  claims: t.field({
+    type: ClaimConnection,
+    description: 'Claims, with their claimants and what contradicts them.',
+    args: { filter: t.arg({ type: ClaimFilterInput }), ...pageArgs(t.arg) },
+    resolve: async (_root, args, { db }) => {
+      const list = 'claims';
+      const request = pageRequest(list, args);
+      const filter = {
+        claimantId: optionalIdArgument('Actor', args.filter?.claimant, 'filter.claimant'),
+        aboutId: optionalIdArgument('Event', args.filter?.about, 'filter.about'),
+        contested: args.filter?.contested,
+      };
+      return toConnection(list, request, await findClaimsPage(db, filter, request), {
+        cursorOf: (claim) => [claim.id],
+        totalCount: () => countClaims(db, filter),
+      });
+    },
+  }),
+  claim: t.field({
+    type: ClaimRef,
+    nullable: true,
+    description: 'The claim with this slug, or null.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }, { db }) => findClaimBySlug(db, slug),
+  }),
+}));

@@ -1,0 +1,31 @@
+import { badUserInput } from '../errors.js';
+
+/**
+ * Opaque global IDs (Relay): base64url of `Typename:id`. Clients must not
+ * parse them; the server decodes them to find a record of any type.
+ */
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');
+}
+
+/** The type and numeric id inside a global ID, or null when it is not one of ours. */
+export function decodeGlobalId(globalId: string): { typename: string; id: string } | null {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
+  if (!match || encodeGlobalId(match[1]!, match[2]!) !== globalId) return null;
+  return { typename: match[1]!, id: match[2]! };
+}
+
+/** The numeric id inside an ID argument that must name a `typename`; a clear error otherwise. */
+export function idArgument(typename: string, globalId: string, argument: string): number {
+  const decoded = decodeGlobalId(globalId);
+  if (decoded === null || decoded.typename !== typename) {
+    throw badUserInput(`'${argument}' must be an ID of type ${typename}; got '${globalId}'`, argument);
+  }
+  return Number(decoded.id);
+}
+
+/** Like idArgument, passing null and undefined through. */
+export function optionalIdArgument(typename: string, globalId: string | null | undefined, argument: string): number | null {
+  return globalId == null ? null : idArgument(typename, globalId, argument);
+}

@@ -1,0 +1,86 @@
+import DataLoader from 'dataloader';
+import type { Page, PageRequest } from '../db/queries/pagination.js';
+
+/** A loader of the one row whose `keyOf` is the given key; a missing row is null. One statement per batch. */
+export function rowByKey<Row>(fetch: (keys: readonly number[]) => Promise<Row[]>, keyOf: (row: Row) => number) {
+  return new DataLoader<number, Row | null>(async (keys) => {
+    const rows = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
+    return keys.map((key) => rows.get(key) ?? null);
+  });
+}
+
+export function rowById<Row extends { id: number }>(fetch: (ids: readonly number[]) => Promise<Row[]>) {
+  return rowByKey(fetch, (row) => row.id);
+}
+
+/** A loader of every row whose `keyOf` is the given id, in the order fetched. One statement per batch. */
+export function rowsByKey<Row, Value = Row>(
+  fetch: (keys: readonly number[]) => Promise<Row[]>,
+  keyOf: (row: Row) => number,
+  valueOf: (row: Row) => Value = (row) => row as unknown as Value,
+) {
+  return new DataLoader<number, Value[]>(async (keys) => {
+    const groups = new Map<number, Value[]>();
+    for (const row of await fetch(keys)) {
+      const key = keyOf(row);
+      groups.set(key, [...(groups.get(key) ?? []), valueOf(row)]);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
+
+/** A loader of a count per parent (and variant, such as a role), missing counts being 0. */
+export function countByParent<Variant = null>(
+  fetch: (parentIds: readonly number[], variant: Variant) => Promise<{ parent_id: number; count: number }[]>,
+) {
+  return new DataLoader<{ parentId: number; variant: Variant }, number, string>(
+    async (keys) => {
+      const counts = new Map<string, number>();
+      for (const variant of new Set(keys.map((key) => key.variant))) {
+        const ids = keys.filter((key) => key.variant === variant).map((key) => key.parentId);
+        for (const row of await fetch(ids, variant)) counts.set(JSON.stringify([row.parent_id, variant]), row.count);
+      }
+      return keys.map((key) => counts.get(JSON.stringify([key.parentId, key.variant])) ?? 0);
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.variant]) },
+  );
+}
+
+/** For rows a foreign key guarantees: a miss is a server fault, left to error masking. */
+export function required<T>(row: T | null): T {
+  if (row === null) throw new Error('a row that a foreign key guarantees is missing');
+  return row;
+}
+
+export interface PageKey<Variant = null> {
+  readonly parentId: number;
+  readonly request: Omit<PageRequest, 'backward'>;
+  readonly variant: Variant;
+}
+
+/**
+ * Pages of a nested connection (an actor's events) for every parent on the
+ * page at once: keys asking for the same page of different parents share one
+ * statement, so the statement count follows the query's depth, not its size.
+ */
+export function pageByParent<Row, Variant = null>(
+  fetch: (parentIds: readonly number[], request: Omit<PageRequest, 'backward'>, variant: Variant) => Promise<Map<number, Page<Row>>>,
+) {
+  return new DataLoader<PageKey<Variant>, Page<Row>, string>(
+    async (keys) => {
+      const groups = new Map<string, PageKey<Variant>[]>();
+      for (const key of keys) {
+        const group = JSON.stringify([key.request, key.variant]);
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const pages = new Map<PageKey<Variant>, Page<Row>>();
+      for (const group of groups.values()) {
+        const { request, variant } = group[0]!;
+        const byParent = await fetch([...new Set(group.map((key) => key.parentId))], request, variant);
+        for (const key of group) pages.set(key, byParent.get(key.parentId) ?? { rows: [], hasMore: false });
+      }
+      return keys.map((key) => pages.get(key)!);
+    },
+    { cacheKeyFn: (key) => JSON.stringify(key) },
+  );
+}

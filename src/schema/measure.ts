@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import type { DB, MeasureRow } from '../db/database.js';
+import {
+  countMeasures,
+  countMeasuresByActorIds,
+  findAnsweredEventIdsByMeasureIds,
+  findMeasurePagesByActorIds,
+  findMeasuresByEventIds,
+  findMeasuresByIds,
+  findMeasuresPage,
+  findRespondingMeasuresByEventIds,
+  type MeasureFilter,
+} from '../db/queries/measures.js';
+import type { MeasureKind } from '../domain.js';
+import { ActorRef } from './actor.js';
+import { builder } from './builder.js';
+import { CitationRef } from './citation.js';
+import { EventRef } from './event.js';
+import { optionalIdArgument } from './global-id.js';
+import { countByParent, pageByParent, required, rowById, rowByKey, rowsByKey } from './loaders.js';
+import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
+
+type Side = 'initiator_id' | 'target_id';
+
+export function createMeasureLoaders(db: Kysely<DB>) {
+  return {
+    measureById: rowById((ids) => findMeasuresByIds(db, ids)),
+    measureByEventId: rowByKey((ids) => findMeasuresByEventIds(db, ids), (row) => row.event_id),
+    respondingMeasuresByEventId: rowsByKey((ids) => findRespondingMeasuresByEventIds(db, ids), (row) => row.answered_event_id),
+    answeredEventIdsByMeasureId: rowsByKey(
+      (ids) => findAnsweredEventIdsByMeasureIds(db, ids),
+      (row) => row.measure_id,
+      (row) => row.event_id,
+    ),
+    measurePageByActorId: pageByParent((ids, request, side: Side) => findMeasurePagesByActorIds(db, side, ids, request)),
+    measureCountByActorId: countByParent((ids, side: Side) => countMeasuresByActorIds(db, side, ids)),
+  };
+}
+
+export const MeasureKindEnum = builder.enumType('MeasureKind', {
+  values: {
+    DIPLOMATIC: { description: 'Cancelled visits and meetings, summoned ambassadors, skipped ceremonies.' },
+    CULTURAL: { description: 'Cancelled cultural events and tours, closed cultural centres.' },
+    MEDIA: { description: 'Closed or raided media offices, expelled journalists.' },
+    ENTRY_BAN: { description: 'Entry bans on officials or citizens.' },
+    LAW_ENFORCEMENT: { description: "Arrests and raids aimed at the other side's citizens." },
+    LEGAL: { description: 'Charges and prosecutions.' },
+    ECONOMIC: {},
+    INFORMATION: { description: 'Propaganda and hostile media campaigns.' },
+    OTHER: {},
+  } satisfies Record<MeasureKind, object>,
+});
+
+export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
+
+builder.node(MeasureRef, {
+  description:
+    "One actor's measure against another, in response to earlier events. The\nevent it belongs to holds its date, place, participants and title; chains of\ntit-for-tat are followed through `inResponseTo` and `Event.measure`.",
+  id: { resolve: (measure) => measure.id },
+  fields: (t) => ({
+    event: t.field({ type: EventRef, resolve: (measure, _args, { loaders }) => loaders.eventById.load(measure.event_id).then(required) }),
+    kind: t.field({ type: MeasureKindEnum, resolve: (measure) => measure.kind as MeasureKind }),
+    initiator: t.field({
+      type: ActorRef,
+      resolve: (measure, _args, { loaders }) => loaders.actorById.load(measure.initiator_id).then(required),
+    }),
+    target: t.field({ type: ActorRef, resolve: (measure, _args, { loaders }) => loaders.actorById.load(measure.target_id).then(required) }),
+    inResponseTo: t.field({
+      type: [EventRef],
+      description: 'What it answers; an answered event may itself be a measure.',
+      resolve: async (measure, _args, { loaders }) => {
+        const eventIds = await loaders.answeredEventIdsByMeasureId.load(measure.id);
+        return (await loaders.eventById.loadMany(eventIds)).map((event) => required(event as Exclude<typeof event, Error>));
+      },
+    }),
+    citations: t.field({ type: [CitationRef], resolve: (measure, _args, { loaders }) => loaders.citationsByMeasureId.load(measure.id) }),
+  }),
+});
+
+export const RetaliatoryMeasureConnection = connectionType(MeasureRef, 'RetaliatoryMeasure');
+
+type MeasurePageRow = MeasureRow & { date_earliest: string; date_latest: string };
+const measureCursor = (measure: MeasurePageRow) => [measure.date_earliest, measure.date_latest, measure.id];
+
+/** The pages of the measures an actor took or received; used by `Actor.measuresTaken` and `measuresReceived`. */
+export async function actorMeasuresConnection(
+  loaders: ReturnType<typeof createMeasureLoaders>,
+  side: Side,
+  actorId: number,
+  args: { first?: number | null; after?: string | null },
+) {
+  const list = `actor-measures-${side}`;
+  const request = pageRequest(list, args);
+  const page = await loaders.measurePageByActorId.load({ parentId: actorId, request, variant: side });
+  return toConnection(list, request, page, {
+    cursorOf: measureCursor,
+    totalCount: () => loaders.measureCountByActorId.load({ parentId: actorId, variant: side }),
+  });
+}
+
+export const MeasureFilterInput = builder.inputType('MeasureFilter', {
+  description: 'Every field narrows the list; all may be combined.',
+  fields: (t) => ({
+    initiator: t.id(),
+    target: t.id(),
+    kind: t.field({ type: [MeasureKindEnum] }),
+    from: t.field({ type: 'Date', description: "Measures whose event's date can fall on or after this day." }),
+    to: t.field({ type: 'Date', description: "Measures whose event's date can fall on or before this day." }),
+    inResponseTo: t.id({ description: 'Measures answering this event.' }),
+  }),
+});
+
+/** The GraphQL filter as the data layer's, with IDs checked and decoded. */
+export function measureFilter(input: typeof MeasureFilterInput.$inferInput | null | undefined): MeasureFilter {
+  if (!input) return {};
+  return {
+    initiatorId: optionalIdArgument('Actor', input.initiator, 'filter.initiator'),
+    targetId: optionalIdArgument('Actor', input.target, 'filter.target'),
+    kinds: input.kind,
+    from: input.from,
+    to: input.to,
+    inResponseToId: optionalIdArgument('Event', input.inResponseTo, 'filter.inResponseTo'),
+  };
+}
+
+builder.queryFields((t) => ({
+  measures: t.field({
+    type: RetaliatoryMeasureConnection,
+    description: "Retaliatory measures in the order of their events' dates.",
+    args: { filter: t.arg({ type: MeasureFilterInput }), ...pageArgs(t.arg) },
+    resolve: async (_root, args, { db }) => {
+      const list = 'measures';
+      const request = pageRequest(list, args);
+      const filter = measureFilter(args.filter);
+      return toConnection(list, request, await findMeasuresPage(db, filter, request), {
+        cursorOf: measureCursor,
+        totalCount: () => countMeasures(db, filter),
+      });
+    },
+  }),
+}));

@@ -1,0 +1,45 @@
+import { countSearchHits, searchPage } from '../db/queries/search.js';
+import { badUserInput } from '../errors.js';
+import { ActorRef } from './actor.js';
+import { builder } from './builder.js';
+import { ClaimRef } from './claim.js';
+import { EventRef } from './event.js';
+import { required } from './loaders.js';
+import { MeasureRef } from './measure.js';
+import { loadNode } from './node.js';
+import { connectionType, forwardPageArgs, pageRequest, toConnection } from './pagination.js';
+import { SourceRef } from './source.js';
+
+const MAX_QUERY_LENGTH = 200;
+
+// Rows come branded with their type by loadNode, which is how Pothos resolves the union.
+export const SearchResultUnion = builder.unionType('SearchResult', {
+  types: [EventRef, ActorRef, MeasureRef, SourceRef, ClaimRef],
+});
+
+export const SearchResultConnection = connectionType(SearchResultUnion, 'SearchResult');
+
+builder.queryFields((t) => ({
+  search: t.field({
+    type: SearchResultConnection,
+    description:
+      'Ranked full-text search over every kind of record; names match aliases and tolerate small misspellings.\n' +
+      'Web-search syntax: `"exact phrase"`, `or`, `-word`. Best matches first.',
+    args: { query: t.arg.string({ required: true }), ...forwardPageArgs(t.arg) },
+    resolve: async (_root, args, { db, loaders }) => {
+      const text = args.query.trim();
+      if (text === '') throw badUserInput("'query' must contain something to search for", 'query');
+      if (text.length > MAX_QUERY_LENGTH) throw badUserInput(`'query' must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
+      const list = 'search';
+      const request = pageRequest(list, args);
+      const page = await searchPage(db, text, request);
+      const nodes = await Promise.all(page.rows.map((hit) => loadNode(loaders, hit.typename, hit.id).then(required)));
+      const nodeByHit = new Map(page.rows.map((hit, index) => [hit, nodes[index]!]));
+      return toConnection(list, request, page, {
+        cursorOf: (hit) => [hit.sort_rank, hit.typename, hit.id],
+        toNode: (hit) => nodeByHit.get(hit)!,
+        totalCount: () => countSearchHits(db, text),
+      });
+    },
+  }),
+}));

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/database.js';
+import {
+  countCitationsBySourceIds,
+  countSources,
+  findCitationPagesBySourceIds,
+  findCitedSourcesBySourceIds,
+  findSourceBySlug,
+  findSourcesByIds,
+  findSourcesPage,
+  findSourceTextsByIds,
+  type SourceSummaryRow,
+} from '../db/queries/sources.js';
+import type { SourceKind } from '../domain.js';
+import { builder } from './builder.js';
+import { CitationConnection, CitationRef } from './citation.js';
+import { FuzzyDateRef } from './fuzzy-date.js';
+import { countByParent, pageByParent, rowById, rowByKey, rowsByKey } from './loaders.js';
+import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
+
+export function createSourceLoaders(db: Kysely<DB>) {
+  return {
+    sourceById: rowById((ids) => findSourcesByIds(db, ids)),
+    sourceTextById: rowByKey((ids) => findSourceTextsByIds(db, ids), (row) => row.id),
+    citedSourcesBySourceId: rowsByKey((ids) => findCitedSourcesBySourceIds(db, ids), (row) => row.citing_source_id),
+    citationPageBySourceId: pageByParent((ids, request) => findCitationPagesBySourceIds(db, ids, request)),
+    citationCountBySourceId: countByParent((ids) => countCitationsBySourceIds(db, ids)),
+  };
+}
+
+export const SourceKindEnum = builder.enumType('SourceKind', {
+  values: ['NEWS_REPORT', 'ANALYSIS', 'OPINION', 'OFFICIAL_STATEMENT', 'SOCIAL_MEDIA', 'OTHER'] as const satisfies readonly SourceKind[],
+});
+
+export const SourceRef = builder.objectRef<SourceSummaryRow>('Source');
+
+builder.node(SourceRef, {
+  description: 'A document the knowledge comes from, or one that a document cites.',
+  id: { resolve: (source) => source.id },
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    title: t.exposeString('title', { nullable: true, description: 'Null where the document gives no title; never invented.' }),
+    publisher: t.exposeString('publisher', { nullable: true }),
+    author: t.exposeString('author', { nullable: true }),
+    url: t.exposeString('url', { nullable: true, description: 'Null where the document gives no address; never invented.' }),
+    publishedOn: t.field({
+      type: FuzzyDateRef,
+      nullable: true,
+      resolve: (source) =>
+        source.published_precision === null
+          ? null
+          : { precision: source.published_precision, earliest: source.published_earliest!, latest: source.published_latest! },
+    }),
+    kind: t.field({ type: SourceKindEnum, resolve: (source) => source.kind as SourceKind }),
+    note: t.exposeString('note', { nullable: true, description: 'How the record was read, e.g. where its date comes from.' }),
+    text: t.string({
+      nullable: true,
+      description: 'The full text, for documents held in full.',
+      resolve: async (source, _args, { loaders }) => (await loaders.sourceTextById.load(source.id))?.text ?? null,
+    }),
+    cites: t.field({
+      type: [SourceRef],
+      description: 'Sources that this document references.',
+      resolve: (source, _args, { loaders }) => loaders.citedSourcesBySourceId.load(source.id),
+    }),
+    citations: t.field({
+      type: CitationConnection,
+      description: 'The passages of this source that records quote, in the order they were recorded.',
+      args: forwardPageArgs(t.arg),
+      resolve: async (source, args, { loaders }) => {
+        const list = 'source-citations';
+        const request = pageRequest(list, args);
+        const page = await loaders.citationPageBySourceId.load({ parentId: source.id, request, variant: null });
+        return toConnection(list, request, page, {
+          cursorOf: (citation) => [citation.id],
+          totalCount: () => loaders.citationCountBySourceId.load({ parentId: source.id, variant: null }),
+        });
+      },
+    }),
+    support: t.field({
+      type: [CitationRef],
+      description: 'Passages supporting this record itself: for a cited address, the line of the document that cites it.',
+      resolve: (source, _args, { loaders }) => loaders.citationsBySourceId.load(source.id),
+    }),
+  }),
+});
+
+export const SourceConnection = connectionType(SourceRef, 'Source');
+
+export const SourceFilterInput = builder.inputType('SourceFilter', {
+  fields: (t) => ({ kind: t.field({ type: [SourceKindEnum] }) }),
+});
+
+builder.queryFields((t) => ({
+  sources: t.field({
+    type: SourceConnection,
+    description: 'The documents held in full first, then the addresses they cite.',
+    args: { filter: t.arg({ type: SourceFilterInput }), ...pageArgs(t.arg) },
+    resolve: async (_root, args, { db }) => {
+      const list = 'sources';
+      const request = pageRequest(list, args);
+      const filter = { kinds: args.filter?.kind };
+      return toConnection(list, request, await findSourcesPage(db, filter, request), {
+        cursorOf: (source) => [source.id],
+        totalCount: () => countSources(db, filter),
+      });
+    },
+  }),
+  source: t.field({
+    type: SourceRef,
+    nullable: true,
+    description: 'The source with this slug, or null.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }, { db }) => findSourceBySlug(db, slug),
+  }),
+}));

@@ -1,0 +1,94 @@
+import { type Bucket, countEventsBy } from '../db/queries/events.js';
+import { countMeasuresBy } from '../db/queries/measures.js';
+import { ActorRef } from './actor.js';
+import { builder } from './builder.js';
+import { EventFilterInput, eventFilter } from './event.js';
+import { encodeGlobalId } from './global-id.js';
+import { required } from './loaders.js';
+import { MeasureFilterInput, measureFilter } from './measure.js';
+
+interface BucketShape {
+  readonly key: string;
+  readonly count: number;
+  /** Set when the buckets are actors: the key is then its global ID. */
+  readonly actorId: number | null;
+  /** Set for months and enum values; an actor's label is its name. */
+  readonly label: string | null;
+}
+
+export const EventGroupingEnum = builder.enumType('EventGrouping', {
+  values: {
+    MONTH: { description: 'By month (`2025-06`), or by year (`2001`) for events the sources date only to a year.' },
+    CATEGORY: {},
+    ACTOR: { description: 'By participating actor (in `filter.role`, if given); an event counts once for each of its actors.' },
+  },
+});
+
+export const MeasureGroupingEnum = builder.enumType('MeasureGrouping', {
+  values: {
+    INITIATOR: {},
+    TARGET: {},
+    KIND: {},
+    MONTH: { description: "By the month of the measure's event, or its year where no month is known." },
+  },
+});
+
+export const BucketRef = builder.objectRef<BucketShape>('Bucket').implement({
+  description: 'One group of an aggregate, e.g. all measures that Azerbaijan initiated.',
+  fields: (t) => ({
+    key: t.exposeString('key', { description: "The group's key: a month `2025-06`, an enum value, or an actor's ID." }),
+    label: t.string({
+      description: 'For people: `June 2025`, `Cultural`, `Azerbaijan`.',
+      resolve: async (bucket, _args, { loaders }) =>
+        bucket.label ?? (await loaders.actorById.load(bucket.actorId!).then(required)).name,
+    }),
+    count: t.exposeInt('count'),
+    actor: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The actor, when grouping by an actor.',
+      resolve: (bucket, _args, { loaders }) => (bucket.actorId === null ? null : loaders.actorById.load(bucket.actorId)),
+    }),
+  }),
+});
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `2025-06` → `June 2025`; `2001` stays `2001`. */
+function monthLabel(key: string): string {
+  const [year, month] = key.split('-');
+  return month === undefined ? key : `${MONTHS[Number(month) - 1]} ${year}`;
+}
+
+/** `LAW_ENFORCEMENT` → `Law enforcement`. */
+function enumLabel(value: string): string {
+  const words = value.toLowerCase().replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function toBuckets(rows: Bucket[], grouping: 'MONTH' | 'ENUM' | 'ACTOR'): BucketShape[] {
+  return rows.map(({ key, count }) => {
+    if (grouping === 'ACTOR') return { key: encodeGlobalId('Actor', key), count, actorId: Number(key), label: null };
+    return { key, count, actorId: null, label: grouping === 'MONTH' ? monthLabel(key) : enumLabel(key) };
+  });
+}
+
+builder.queryFields((t) => ({
+  eventCounts: t.field({
+    type: [BucketRef],
+    description:
+      'How many events fall in each group, with the same filter as `events`, so a chart and its table agree.\n' +
+      'Months come in date order (none is invented for an empty month); other groups by count, largest first.',
+    args: { by: t.arg({ type: EventGroupingEnum, required: true }), filter: t.arg({ type: EventFilterInput }) },
+    resolve: async (_root, { by, filter }, { db }) =>
+      toBuckets(await countEventsBy(db, by, eventFilter(filter)), by === 'CATEGORY' ? 'ENUM' : by),
+  }),
+  measureCounts: t.field({
+    type: [BucketRef],
+    description: 'How many measures fall in each group, with the same filter as `measures`. Ordered as `eventCounts`.',
+    args: { by: t.arg({ type: MeasureGroupingEnum, required: true }), filter: t.arg({ type: MeasureFilterInput }) },
+    resolve: async (_root, { by, filter }, { db }) =>
+      toBuckets(await countMeasuresBy(db, by, measureFilter(filter)), by === 'MONTH' ? 'MONTH' : by === 'KIND' ? 'ENUM' : 'ACTOR'),
+  }),
+}));
+

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import { type Context, createContext } from './context.js';
+import type { DB } from './db/database.js';
+import { pendingMigrations } from './db/migrate.js';
+import { schema } from './schema/index.js';
+
+export interface ServerOptions {
+  readonly db: Kysely<DB>;
+  readonly logger: Logger;
+}
+
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
+export function createServer({ db, logger }: ServerOptions) {
+  return createYoga<{}, Context>({
+    schema,
+    context: ({ request }) => createContext(db, requestLogger(logger, request)),
+    logging: logger,
+    graphiql: { title: 'Crisis knowledge base' },
+    landingPage: false,
+    // Never echo an internal error's message or stack, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
+    healthCheckEndpoint: '/health',
+    plugins: [useRequestLogging(logger), useReadinessCheck({ endpoint: '/ready', check: () => readiness(db) })],
+  });
+}
+
+async function readiness(db: Kysely<DB>): Promise<Response | boolean> {
+  let pending: string[];
+  try {
+    await sql`select 1`.execute(db);
+    pending = await pendingMigrations(db);
+  } catch (error) {
+    return notReady(`database unreachable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (pending.length > 0) return notReady(`database not migrated: ${pending.length} pending migration(s)`);
+  return true;
+}
+
+function notReady(reason: string): Response {
+  return Response.json({ status: 'unavailable', reason }, { status: 503 });
+}
+
+// Ids are reused from the caller's header so a trace can cross services.
+const requestIds = new WeakMap<Request, string>();
+
+function requestId(request: Request): string {
+  let id = requestIds.get(request);
+  if (id === undefined) {
+    id = request.headers.get(REQUEST_ID_HEADER)?.slice(0, 200) || randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+function requestLogger(logger: Logger, request: Request): Logger {
+  return logger.child({ requestId: requestId(request) });
+}
+
+/** One log line per request, with its id, which is also returned in the `x-request-id` header. */
+function useRequestLogging(logger: Logger): Plugin {
+  const started = new WeakMap<Request, number>();
+  return {
+    onRequest({ request }) {
+      started.set(request, performance.now());
+      requestId(request);
+    },
+    onResponse({ request, response }) {
+      const id = requestId(request);
+      response.headers.set(REQUEST_ID_HEADER, id);
+      const url = new URL(request.url);
+      logger.info(
+        {
+          requestId: id,
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          ms: Math.round((performance.now() - (started.get(request) ?? performance.now())) * 10) / 10,
+        },
+        'request',
+      );
+    },
+  };
+}
