@@ -1,12 +1,13 @@
 import { builder } from './builder.js';
-import './actor.js';
-import './citation.js';
-import './claim.js';
-import './event.js';
-import './measure.js';
+// Each module registers its types and Query fields on the builder.
 import './node.js';
-import './search.js';
+import './event.js';
+import './actor.js';
+import './measure.js';
+import './claim.js';
 import './source.js';
+import './citation.js';
+import './search.js';
 import './stats.js';
 
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = builder.toSchema();

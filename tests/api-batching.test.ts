@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, openTestServer, type TestServer } from './helpers/test-server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await openTestServer();
+});
+afterAll(() => server?.close());
+
+async function statementsFor(query: string): Promise<string[]> {
+  server.resetStatements();
+  dataOf(await server.query(query));
+  return [...server.statements];
+}
+
+describe('batching: statements follow the depth of a query, not its page sizes', () => {
+  it('runs the same few statements for 5 events as for 50', async () => {
+    const nested = (first: number) => `{
+      events(first: ${first}) {
+        nodes {
+          participants { actor { affiliations { organization { name } } } }
+          citations { source { title } }
+          measure { initiator { name } }
+        }
+      }
+    }`;
+    const few = await statementsFor(nested(5));
+    const many = await statementsFor(nested(50));
+    expect(many.length).toBe(few.length);
+    // events, participants, actors, affiliations, organisations (actors again), citations, sources, measures, initiators.
+    expect(many.length).toBeLessThanOrEqual(9);
+  });
+
+  it('pages nested connections for every parent in one statement', async () => {
+    const nested = (first: number) => `{
+      actors(first: 100) {
+        nodes {
+          events(first: ${first}) { totalCount nodes { title } }
+          measuresTaken(first: ${first}) { totalCount nodes { kind target { name } } }
+          measuresReceived(first: ${first}) { totalCount }
+        }
+      }
+      sources(first: 100) { nodes { citations(first: ${first}) { totalCount nodes { quote } } } }
+    }`;
+    const few = await statementsFor(nested(1));
+    const many = await statementsFor(nested(50));
+    expect(many.length).toBe(few.length);
+    // actors, 3 pages and 3 counts, targets; sources, a page and a count.
+    expect(many.length).toBeLessThanOrEqual(11);
+  });
+});
