@@ -143,6 +143,8 @@ export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
   const problems: SeedProblem[] = [];
   const hash = createHash('sha256');
   const parsed = {} as { -readonly [K in keyof typeof FILES]: z.infer<(typeof FILES)[K][1]>[] };
+  // Slugs of records refused field by field: references to them are not reported again as unknown.
+  const refusedSlugs = new Set<string>();
 
   for (const [kind, [file, recordSchema]] of Object.entries(FILES) as [keyof typeof FILES, (typeof FILES)[keyof typeof FILES]][]) {
     const records: unknown[] = [];
@@ -166,6 +168,7 @@ export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
       if (result.success) valid.push(result.data);
       else {
         const name = recordName(record, index);
+        refusedSlugs.add(`${kind}:${name}`);
         for (const issue of result.error.issues) {
           problems.push({ file, record: name, field: fieldPath(issue.path), message: issue.message });
         }
@@ -187,7 +190,7 @@ export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
   });
 
   const seeds: SeedSet = { ...parsed, sources, digest: hash.digest('hex') };
-  problems.push(...crossCheck(seeds));
+  problems.push(...crossCheck(seeds).filter((problem) => !refersToRefused(problem, refusedSlugs)));
   if (problems.length > 0) throw new SeedValidationError(problems);
   return seeds;
 }
@@ -288,6 +291,11 @@ function crossCheck({ sources, actors, places, events, claims }: SeedSet): SeedP
     checkCitations(file, claim.slug, 'citations', claim.citations);
   }
   return problems;
+}
+
+function refersToRefused({ message }: SeedProblem, refusedSlugs: ReadonlySet<string>): boolean {
+  const unknown = /^unknown (source|actor|place|event|claim) '(.*)'$/.exec(message);
+  return unknown !== null && refusedSlugs.has(`${unknown[1]}s:${unknown[2]}`);
 }
 
 function uniqueBySlug<T extends { slug: string }>(file: string, records: readonly T[], problems: SeedProblem[]): Map<string, T> {

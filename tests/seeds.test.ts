@@ -1,0 +1,224 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { countRecords, loadSeeds } from '../src/db/seed.js';
+import { collapseWhitespace, DEFAULT_SEEDS_DIR, readSeeds, type SeedProblem, SeedValidationError } from '../src/db/seed-files.js';
+import { openEmptyDatabase, openSeededDatabase } from './helpers/test-database.js';
+
+const seeds = readSeeds();
+const temporaryDirs: string[] = [];
+afterAll(() => temporaryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+type SeedFiles = Record<'sources' | 'actors' | 'places' | 'events' | 'claims', any[]>;
+
+/** A copy of the real seeds with one change; returns the problems the validator finds in it. */
+function problemsAfter(change: (files: SeedFiles, dir: string) => void): SeedProblem[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kb-seeds-'));
+  temporaryDirs.push(dir);
+  cpSync(DEFAULT_SEEDS_DIR, dir, { recursive: true });
+  const files = Object.fromEntries(
+    (['sources', 'actors', 'places', 'events', 'claims'] as const).map((kind) => [kind, parse(readFileSync(path.join(dir, `${kind}.yaml`), 'utf8'))]),
+  ) as SeedFiles;
+  change(files, dir);
+  for (const [kind, records] of Object.entries(files)) {
+    if (records !== undefined) writeFileSync(path.join(dir, `${kind}.yaml`), stringify(records));
+  }
+  try {
+    readSeeds(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SeedValidationError);
+    return [...(error as SeedValidationError).problems];
+  }
+  return [];
+}
+
+const withParticipants = (files: SeedFiles) => files.events.find((event) => event.participants?.length > 0);
+
+describe('the seed validator', () => {
+  it('accepts the seeds as shipped, every record cited, every quote found', () => {
+    for (const kind of ['sources', 'actors', 'events', 'claims'] as const) expect(seeds[kind].length).toBeGreaterThan(0);
+    const texts = new Map(seeds.sources.map((source) => [source.slug, source.text && collapseWhitespace(source.text)]));
+    const citations = [
+      ...seeds.sources.flatMap((s) => s.citations),
+      ...seeds.actors.flatMap((a) => a.citations),
+      ...seeds.events.flatMap((e) => [...e.citations, ...(e.measure?.citations ?? [])]),
+      ...seeds.claims.flatMap((c) => c.citations),
+    ];
+    for (const { source, quote } of citations) expect(texts.get(source)).toContain(collapseWhitespace(quote));
+  });
+
+  it('names file, record and field of an unknown slug reference', () => {
+    const problems = problemsAfter((files) => {
+      withParticipants(files).participants[0].actor = 'nobody-at-all';
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'events.yaml', field: 'participants[0].actor', message: "unknown actor 'nobody-at-all'" }),
+    ]);
+  });
+
+  it('finds a duplicate slug', () => {
+    const problems = problemsAfter((files) => {
+      files.actors.push({ ...files.actors[0], name: 'A Name Nobody Has', aliases: [] });
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'actors.yaml', record: seeds.actors[0]!.slug, field: 'slug', message: 'duplicate slug' })]);
+  });
+
+  it('finds one name given to two actors, whatever its case', () => {
+    const problems = problemsAfter((files) => {
+      files.actors[1].aliases = [...(files.actors[1].aliases ?? []), files.actors[0].name.toUpperCase()];
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'actors.yaml', record: seeds.actors[1]!.slug });
+    expect(problems[0]!.message).toMatch(/already a name of actor/);
+  });
+
+  it.each([
+    ['2025-02-30', 'a day that does not exist'],
+    ['June 2025', 'a date in words'],
+    ['2025-6', 'an unpadded month'],
+  ])('refuses the date %s (%s)', (date) => {
+    const problems = problemsAfter((files) => {
+      files.events[0].date = date;
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'events.yaml', record: seeds.events[0]!.slug, field: 'date' })]);
+  });
+
+  it('refuses a date that is not a quoted string', () => {
+    const problems = problemsAfter((files) => {
+      files.events[0].date = 2001;
+    });
+    expect(problems[0]).toMatchObject({ field: 'date', message: expect.stringMatching(/quoted string/) });
+  });
+
+  it('refuses an unknown enum value', () => {
+    const problems = problemsAfter((files) => {
+      files.events[0].category = 'RIOT';
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'events.yaml', record: seeds.events[0]!.slug, field: 'category' })]);
+  });
+
+  it('refuses a quote that is not in its source', () => {
+    const problems = problemsAfter((files) => {
+      files.claims[0].citations[0].quote += ' and something the source never said';
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'claims.yaml', record: seeds.claims[0]!.slug, field: 'citations[0].quote' })]);
+  });
+
+  it('refuses a record with no citation', () => {
+    const problems = problemsAfter((files) => {
+      files.actors[0].citations = [];
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'actors.yaml', field: 'citations', message: 'every record needs at least one citation' })]);
+  });
+
+  it('refuses an unknown field, such as a misspelt one', () => {
+    const problems = problemsAfter((files) => {
+      files.events[0].fatalites = 3;
+    });
+    expect(problems[0]).toMatchObject({ file: 'events.yaml', record: seeds.events[0]!.slug });
+    expect(problems[0]!.message).toMatch(/fatalites/);
+  });
+
+  it('refuses a negative count, a country that is not a state and a measure answering itself', () => {
+    const problems = problemsAfter((files) => {
+      files.events[0].injured = -1;
+      const person = files.actors.find((actor) => actor.kind === 'PERSON');
+      person.country = files.actors.find((actor) => actor.kind !== 'STATE' && actor !== person).slug;
+      const measure = files.events.find((event) => event.measure);
+      measure.measure.inResponseTo = [measure.slug];
+    });
+    expect(problems.map((problem) => problem.field).sort()).toEqual(['country', 'injured', 'measure.inResponseTo[0]']);
+  });
+
+  it('reports YAML that does not parse, and a missing file', () => {
+    const problems = problemsAfter((files, dir) => {
+      delete (files as Partial<SeedFiles>).claims;
+      rmSync(path.join(dir, 'claims.yaml'));
+      delete (files as Partial<SeedFiles>).places;
+      writeFileSync(path.join(dir, 'places.yaml'), 'slug: [unclosed');
+    });
+    expect(problems.map(({ file, message }) => `${file}: ${message.split(':')[0]}`)).toEqual(
+      expect.arrayContaining(['places.yaml: is not valid YAML', 'claims.yaml: file is missing']),
+    );
+  });
+});
+
+describe('loading the seeds', () => {
+  it('writes every record, once, and reads back what the files say', async () => {
+    const database = await openSeededDatabase();
+    try {
+      expect(await countRecords(database.db)).toEqual({
+        sources: seeds.sources.length,
+        actors: seeds.actors.length,
+        places: seeds.places.length,
+        events: seeds.events.length,
+        measures: seeds.events.filter((event) => event.measure).length,
+        claims: seeds.claims.length,
+        citations:
+          seeds.sources.flatMap((s) => s.citations).length +
+          seeds.actors.flatMap((a) => a.citations).length +
+          seeds.events.flatMap((e) => [...e.citations, ...(e.measure?.citations ?? [])]).length +
+          seeds.claims.flatMap((c) => c.citations).length,
+      });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('changes nothing when loaded again, and keeps every id when reset', async () => {
+    const database = await openSeededDatabase();
+    try {
+      const idsBefore = await database.db.selectFrom('event').select(['id', 'slug']).orderBy('id').execute();
+      const again = await loadSeeds(database.db, seeds, 'if-empty');
+      expect(again.status).toBe('unchanged');
+      const reset = await loadSeeds(database.db, seeds, 'reset');
+      expect(reset.status).toBe('loaded');
+      expect(reset.counts).toEqual(again.counts);
+      expect(await database.db.selectFrom('event').select(['id', 'slug']).orderBy('id').execute()).toEqual(idsBefore);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('leaves the knowledge base as it was when a write fails halfway', async () => {
+    const database = await openSeededDatabase();
+    try {
+      const before = await countRecords(database.db);
+      // Past the validator (which would refuse it), the database's CHECK refuses it after sources and actors are written.
+      const broken = { ...seeds, digest: 'broken', events: seeds.events.map((event, i) => (i === seeds.events.length - 1 ? { ...event, fatalities: -1 } : event)) };
+      await expect(loadSeeds(database.db, broken, 'reset')).rejects.toThrow(/check constraint/);
+      expect(await countRecords(database.db)).toEqual(before);
+      expect((await loadSeeds(database.db, seeds, 'if-empty')).status).toBe('unchanged');
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('loads once when several instances start together on an empty database', async () => {
+    const database = await openEmptyDatabase();
+    try {
+      await migrateToLatest(database.db);
+      const results = await Promise.all([1, 2, 3].map(() => loadSeeds(database.db, seeds, 'if-empty')));
+      expect(results.map((result) => result.status).sort()).toEqual(['loaded', 'unchanged', 'unchanged']);
+      expect((await countRecords(database.db)).events).toBe(seeds.events.length);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses to load over other data unless told to reset', async () => {
+    const database: Database = await openSeededDatabase();
+    try {
+      const other = { ...seeds, digest: 'other seeds' };
+      expect((await loadSeeds(database.db, other, 'if-empty')).status).toBe('other-data');
+      expect((await loadSeeds(database.db, other, 'reset')).status).toBe('loaded');
+      expect((await loadSeeds(database.db, other, 'if-empty')).status).toBe('unchanged');
+    } finally {
+      await database.close();
+    }
+  });
+});
