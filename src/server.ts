@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -14,13 +15,16 @@ export interface ServerOptions {
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
+/** The operations GraphiQL opens with, shipped beside the printed schema. */
+export const EXAMPLE_OPERATIONS = readFileSync(new URL('../schema/examples.graphql', import.meta.url), 'utf8');
+
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
 export function createServer({ db, logger }: ServerOptions) {
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
     logging: logger,
-    graphiql: { title: 'Crisis knowledge base' },
+    graphiql: { title: 'Crisis knowledge base', defaultQuery: EXAMPLE_OPERATIONS },
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false },

@@ -7,7 +7,7 @@ import { openSeededDatabase } from './test-database.js';
 export interface TestServer {
   readonly database: Database;
   /** Runs an operation through Yoga's HTTP handler, without a port. */
-  query<Data = any>(query: string, variables?: Record<string, unknown>): Promise<ExecutionResult<Data> & { status: number }>;
+  query<Data = any>(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<ExecutionResult<Data> & { status: number }>;
   /** SQL statements run since the last `resetStatements()`. */
   readonly statements: string[];
   resetStatements(): void;
@@ -27,11 +27,11 @@ export async function openTestServer(): Promise<TestServer> {
     database,
     statements,
     resetStatements: () => void statements.splice(0),
-    async query(query, variables) {
+    async query(query, variables, operationName) {
       const response = await yoga.fetch('http://test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables, operationName }),
       });
       return { status: response.status, ...((await response.json()) as ExecutionResult<any>) };
     },

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ActorRow, AffiliationRow, DB } from '../database.js';
-import { fetchPage, type PageRequest } from './pagination.js';
+import { countRows, fetchPage, type PageRequest } from './pagination.js';
 
 export interface ActorFilter {
   readonly kinds?: readonly string[] | null;
@@ -46,8 +46,7 @@ export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, reques
 }
 
 export async function countActors(db: Kysely<DB>, filter: ActorFilter): Promise<number> {
-  const row = await filteredActors(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(filteredActors(db, filter));
 }
 
 export async function findAliasesByActorIds(db: Kysely<DB>, actorIds: readonly number[]) {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ClaimRow, DB } from '../database.js';
-import { fetchPage, type PageRequest } from './pagination.js';
+import { countRows, fetchPage, type PageRequest } from './pagination.js';
 
 export interface ClaimFilter {
   readonly claimantId?: number | null;
@@ -48,8 +48,7 @@ export async function findClaimsPage(db: Kysely<DB>, filter: ClaimFilter, reques
 }
 
 export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<number> {
-  const row = await filteredClaims(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(filteredClaims(db, filter));
 }
 
 export async function findClaimsByClaimantIds(db: Kysely<DB>, actorIds: readonly number[]): Promise<ClaimRow[]> {

@@ -1,6 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
-import { fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
+import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 
 export interface EventFilter {
   /** Events whose fuzzy date can fall on or after this day. */
@@ -97,8 +97,7 @@ export async function findEventsPage(
 }
 
 export async function countEvents(db: Kysely<DB>, filter: EventFilter): Promise<number> {
-  const row = await filteredEvents(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(filteredEvents(db, filter));
 }
 
 /** Pages of each actor's events, in date order, in one statement. */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, MeasureRow } from '../database.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
-import { fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
 export interface MeasureFilter {
   readonly initiatorId?: number | null;
@@ -53,8 +53,7 @@ export async function findMeasuresPage(db: Kysely<DB>, filter: MeasureFilter, re
 }
 
 export async function countMeasures(db: Kysely<DB>, filter: MeasureFilter): Promise<number> {
-  const row = await filteredMeasures(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(filteredMeasures(db, filter));
 }
 
 /** Pages of the measures each actor took (or received), in one statement. */

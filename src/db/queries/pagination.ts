@@ -36,6 +36,12 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
 }
 
+/** How many rows a filtered query holds: the `totalCount` of its connection. */
+export async function countRows(query: SelectQueryBuilder<any, any, {}>): Promise<number> {
+  const row = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return row.count;
+}
+
 /**
  * One statement for the pages of many parents (an actor's events, for every
  * actor on a page): rows are numbered within each parent and cut at the limit.

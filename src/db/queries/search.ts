@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../database.js';
-import { fetchPage, type PageRequest } from './pagination.js';
+import { countRows, fetchPage, type PageRequest } from './pagination.js';
 
 export interface SearchHit {
   readonly typename: 'Event' | 'Actor' | 'RetaliatoryMeasure' | 'Source' | 'Claim';
@@ -68,9 +68,5 @@ export async function searchPage(db: Kysely<DB>, text: string, request: PageRequ
 }
 
 export async function countSearchHits(db: Kysely<DB>, text: string): Promise<number> {
-  const row = await db
-    .selectFrom(searchHits(text).as('hit'))
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(db.selectFrom(searchHits(text).as('hit')));
 }

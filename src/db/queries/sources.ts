@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CitationRow, DB, SourceRow } from '../database.js';
-import { fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
 export interface SourceFilter {
   readonly kinds?: readonly string[] | null;
@@ -58,8 +58,7 @@ export async function findSourcesPage(db: Kysely<DB>, filter: SourceFilter, requ
 }
 
 export async function countSources(db: Kysely<DB>, filter: SourceFilter): Promise<number> {
-  const row = await filteredSources(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return row.count;
+  return countRows(filteredSources(db, filter));
 }
 
 export async function findCitedSourcesBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {

@@ -1,0 +1,37 @@
+import { Kind, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_OPERATIONS } from '../src/server.js';
+import { dataOf, openTestServer, type TestServer } from './helpers/test-server.js';
+
+const operations = parse(EXAMPLE_OPERATIONS).definitions.flatMap((definition) =>
+  definition.kind === Kind.OPERATION_DEFINITION && definition.name ? [definition.name.value] : [],
+);
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await openTestServer();
+});
+afterAll(() => server?.close());
+
+describe('the example operations GraphiQL opens with', () => {
+  it('are several', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(operations)('%s runs without errors and finds something', async (operationName) => {
+    const response = await server.query(EXAMPLE_OPERATIONS, undefined, operationName);
+    const data = dataOf(response) as Record<string, unknown>;
+    for (const [field, value] of Object.entries(data)) {
+      const top = value !== null && typeof value === 'object' && 'nodes' in value ? (value as { nodes: unknown }).nodes : value;
+      expect(Array.isArray(top) ? top.length : top, `${operationName}.${field}`).toBeTruthy();
+    }
+  });
+
+  it('answer the Safarov question: Azerbaijan acted after the deaths, and Russia answered', async () => {
+    const data = dataOf(await server.query(EXAMPLE_OPERATIONS, undefined, 'AfterTheSafarovDeaths')) as any;
+    const byAzerbaijan = data.event.responses.filter((measure: any) => measure.initiator.name === 'Azerbaijan');
+    expect(byAzerbaijan.length).toBeGreaterThan(0);
+    const answers = byAzerbaijan.flatMap((measure: any) => measure.answeredBy.responses);
+    expect(answers.some((answer: any) => answer.initiator.name === 'Russia')).toBe(true);
+  });
+});
