@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
+import { MigrationError, migrateToLatest } from './db/migrate.js';
 import { loadSeeds } from './db/seed.js';
-import { readSeeds } from './db/seed-files.js';
+import { readSeeds, SeedValidationError } from './db/seed-files.js';
 import { createServer } from './server.js';
 
 /** How long requests in flight get to finish after SIGTERM before their connections are cut. */
@@ -24,10 +24,12 @@ try {
 const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 
 try {
+  // Seeds are checked before the database is touched: a bad seed changes nothing.
+  const seeds = readSeeds();
   const database = await openDatabase(config.database);
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
-  const seeded = await loadSeeds(database.db, readSeeds(), 'if-empty', (message) => logger.info(`seeding ${message}`));
+  const seeded = await loadSeeds(database.db, seeds, 'if-empty', (message) => logger.info(`seeding ${message}`));
   if (seeded.status === 'loaded') logger.info({ counts: seeded.counts }, 'loaded the seeds into an empty knowledge base');
   if (seeded.status === 'other-data') {
     logger.warn({ counts: seeded.counts }, 'the knowledge base differs from seeds/; `npm run db:seed -- --reset` replaces it');
@@ -63,6 +65,8 @@ try {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 } catch (error) {
-  logger.fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // Bad seeds and an unreachable or failing database are reported as such; only a surprise needs its stack.
+  const expected = error instanceof SeedValidationError || error instanceof MigrationError || (error as { code?: unknown }).code !== undefined;
+  logger.fatal(expected ? {} : { err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
