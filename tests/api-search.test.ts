@@ -25,12 +25,15 @@ async function search(query: string, first = 10) {
 const misspell = (name: string) => name.slice(0, -2) + name.slice(-1);
 
 describe('search', () => {
-  it('finds every person by a misspelt surname, first', async () => {
-    for (const person of seeds.actors.filter((a) => a.kind === 'PERSON')) {
+  it('finds every person by a misspelt surname, among the best hits', async () => {
+    // Given and family name: a person the documents name, not a role ('Azerbaijan’s ambassador in Moscow').
+    for (const person of seeds.actors.filter((a) => a.kind === 'PERSON' && /^\S+ \S+$/.test(a.name))) {
       const surname = person.name.split(' ').at(-1)!;
       if (surname.length < 6) continue;
       const { nodes } = await search(misspell(surname));
-      expect(nodes[0], `${misspell(surname)} → ${person.name}`).toMatchObject({ __typename: 'Actor', slug: person.slug });
+      // Brothers share a surname: the best hit bears it, and the person is among the hits.
+      expect(nodes[0], `${misspell(surname)} → ${person.name}`).toMatchObject({ __typename: 'Actor', name: expect.stringContaining(surname) });
+      expect(nodes.map((n: { slug?: string }) => n.slug)).toContain(person.slug);
     }
   });
 

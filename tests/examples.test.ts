@@ -29,9 +29,11 @@ describe('the example operations GraphiQL opens with', () => {
 
   it('answer the Safarov question: Azerbaijan acted after the deaths, and Russia answered', async () => {
     const data = dataOf(await server.query(EXAMPLE_OPERATIONS, undefined, 'AfterTheSafarovDeaths')) as any;
-    const byAzerbaijan = data.event.responses.filter((measure: any) => measure.initiator.name === 'Azerbaijan');
-    expect(byAzerbaijan.length).toBeGreaterThan(0);
+    // A state acts itself or through its bodies: the Culture Ministry's step is Azerbaijan's.
+    const actsFor = (state: string) => (measure: any) => [measure.initiator.name, measure.initiator.country?.name].includes(state);
+    const byAzerbaijan = data.event.responses.filter(actsFor('Azerbaijan'));
+    expect(byAzerbaijan.length).toBeGreaterThan(1);
     const answers = byAzerbaijan.flatMap((measure: any) => measure.answeredBy.responses);
-    expect(answers.some((answer: any) => answer.initiator.name === 'Russia')).toBe(true);
+    expect(answers.filter(actsFor('Russia')).length).toBeGreaterThan(0);
   });
 });
