@@ -57,6 +57,15 @@ describe('event filters match the seeds, alone and combined', () => {
     }
   });
 
+  it('by precision of the date', async () => {
+    const precisionOf = (date: string) => parseFuzzyDate(date)!.precision;
+    for (const precision of ['DAY', 'MONTH', 'YEAR']) {
+      expect(await slugsOf('events', { precision: [precision] })).toEqual(sorted(seeds.events.filter((e) => precisionOf(e.date) === precision).map((e) => e.slug)));
+    }
+    const expected = seeds.events.filter((e) => precisionOf(e.date) !== 'YEAR' && overlaps(e.date, '2025-06-01', '2025-07-31'));
+    expect(await slugsOf('events', { precision: ['DAY', 'MONTH'], from: '2025-06-01', to: '2025-07-31' })).toEqual(sorted(expected.map((e) => e.slug)));
+  });
+
   it('measures only, and everything else', async () => {
     expect(await slugsOf('events', { isMeasure: true })).toEqual(sorted(measures.map((e) => e.slug)));
     expect(await slugsOf('events', { isMeasure: false })).toEqual(sorted(seeds.events.filter((e) => !e.measure).map((e) => e.slug)));
@@ -155,7 +164,7 @@ describe('measure, claim, actor and source filters match the seeds', () => {
 
 describe('aggregates agree with the lists they chart', () => {
   const monthKey = (date: string) => (parseFuzzyDate(date)!.precision === 'YEAR' ? date.slice(0, 4) : date.slice(0, 7));
-  const filters = [{}, { isMeasure: true }, { from: '2025-06-01', to: '2025-07-31' }, { category: ['LAW_ENFORCEMENT', 'DIPLOMATIC'] }];
+  const filters = [{}, { isMeasure: true }, { from: '2025-06-01', to: '2025-07-31' }, { category: ['LAW_ENFORCEMENT', 'DIPLOMATIC'] }, { precision: ['DAY'] }];
 
   it.each(filters)('eventCounts by CATEGORY, MONTH and ACTOR with filter %j', async (filter) => {
     const data = dataOf(

@@ -17,7 +17,7 @@ import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
-import { FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
+import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
 import { optionalIdArgument } from './global-id.js';
 import { countByParent, pageByParent, required, rowById, rowsByKey } from './loaders.js';
 import { MeasureRef } from './measure.js';
@@ -67,6 +67,10 @@ export const EventFilterInput = builder.inputType('EventFilter', {
     from: t.field({ type: 'Date', description: 'Events whose date can fall on or after this day.' }),
     to: t.field({ type: 'Date', description: 'Events whose date can fall on or before this day.' }),
     category: t.field({ type: [EventCategoryEnum] }),
+    precision: t.field({
+      type: [DatePrecisionEnum],
+      description: 'Only events dated this precisely: `[DAY, MONTH]` leaves out those the sources date only to a year.',
+    }),
     actor: t.id({ description: 'Events this actor takes part in.' }),
     role: t.field({ type: ParticipantRoleEnum, description: 'With `actor`: only in this role; alone: events with a participant in this role.' }),
     isMeasure: t.boolean({ description: 'Only retaliatory measures (true) or only other events (false).' }),
@@ -89,6 +93,7 @@ export function eventFilter(input: typeof EventFilterInput.$inferInput | null | 
     from: input.from,
     to: input.to,
     categories: input.category,
+    precisions: input.precision,
     actorId: optionalIdArgument('Actor', input.actor, 'filter.actor'),
     role: input.role,
     isMeasure: input.isMeasure,

@@ -1,5 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import type { DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 
 export interface EventFilter {
@@ -8,6 +8,8 @@ export interface EventFilter {
   /** Events whose fuzzy date can fall on or before this day. */
   readonly to?: string | null;
   readonly categories?: readonly string[] | null;
+  /** Only events dated this precisely. */
+  readonly precisions?: readonly string[] | null;
   readonly actorId?: number | null;
   readonly role?: string | null;
   readonly isMeasure?: boolean | null;
@@ -42,10 +44,11 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 /** The one place event filters become SQL: lists, counts and aggregates all start here. */
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
   let query = db.selectFrom('event');
-  const { from, to, categories, actorId, role, isMeasure, sourceId, text } = filter;
+  const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text } = filter;
   if (from != null) query = query.where('event.date_latest', '>=', from);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
   if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
+  if (precisions != null && precisions.length > 0) query = query.where('event.date_precision', 'in', precisions as DatePrecision[]);
   if (actorId != null || role != null) {
     query = query.where(({ exists, selectFrom }) => {
       let participants = selectFrom('participant').select(sql.lit(1).as('one')).whereRef('participant.event_id', '=', 'event.id');
