@@ -128,6 +128,18 @@ describe('measure, claim, actor and source filters match the seeds', () => {
     }
   });
 
+  it('measures by the state behind initiator and target', async () => {
+    const stateOf = (slug: string) => {
+      const actor = seeds.actors.find((a) => a.slug === slug)!;
+      return actor.kind === 'STATE' ? actor.slug : actor.country ?? null;
+    };
+    for (const state of seeds.actors.filter((a) => a.kind === 'STATE')) {
+      const id = idOf.actor.get(state.slug);
+      expect(await slugsOf('measures', { initiatorState: id })).toEqual(sorted(measures.filter((e) => stateOf(e.measure.initiator) === state.slug).map((e) => e.slug)));
+      expect(await slugsOf('measures', { targetState: id })).toEqual(sorted(measures.filter((e) => stateOf(e.measure.target) === state.slug).map((e) => e.slug)));
+    }
+  });
+
   it('claims by claimant, subject and contest', async () => {
     const contradicted = new Set(seeds.claims.flatMap((c) => (c.contradicts.length > 0 ? [c.slug, ...c.contradicts] : [])));
     expect(await slugsOf('claims', { contested: true })).toEqual(sorted([...contradicted]));
@@ -213,7 +225,7 @@ describe('aggregates agree with the lists they chart', () => {
     expect(new Map(data.eventCounts.map((bucket: { key: string; count: number }) => [bucket.key, bucket.count]))).toEqual(expected);
   });
 
-  it.each(['INITIATOR', 'TARGET', 'KIND', 'MONTH'])('measureCounts by %s equal the measures lists', async (by) => {
+  it.each(['INITIATOR', 'TARGET', 'INITIATOR_STATE', 'TARGET_STATE', 'KIND', 'MONTH'])('measureCounts by %s equal the measures lists', async (by) => {
     const filter = { from: '2024-01-01' };
     const data = dataOf(
       await server.query(`query($filter: MeasureFilter) { total: measures(filter: $filter) { totalCount } buckets: measureCounts(by: ${by}, filter: $filter) { key label count actor { id } } }`, {
@@ -222,12 +234,18 @@ describe('aggregates agree with the lists they chart', () => {
     );
     expect(data.buckets.reduce((total: number, bucket: { count: number }) => total + bucket.count, 0)).toBe(data.total.totalCount);
     for (const bucket of data.buckets) {
-      const narrowed =
-        by === 'INITIATOR' ? { initiator: bucket.key } : by === 'TARGET' ? { target: bucket.key } : by === 'KIND' ? { kind: [bucket.key] } : null;
-      if (narrowed === null) continue;
+      const narrowed = {
+        INITIATOR: { initiator: bucket.key },
+        TARGET: { target: bucket.key },
+        INITIATOR_STATE: { initiatorState: bucket.key },
+        TARGET_STATE: { targetState: bucket.key },
+        KIND: { kind: [bucket.key] },
+      }[by as string];
+      if (narrowed === undefined || bucket.key === 'NONE') continue;
       const list = dataOf(await server.query('query($filter: MeasureFilter) { measures(filter: $filter) { totalCount } }', { filter: { ...filter, ...narrowed } }));
       expect(bucket.count, bucket.key).toBe(list.measures.totalCount);
       expect(bucket.actor === null).toBe(by === 'KIND');
+      if (by.endsWith('_STATE')) expect(bucket.actor).not.toBeNull();
     }
   });
 });

@@ -107,6 +107,8 @@ export const MeasureFilterInput = builder.inputType('MeasureFilter', {
     from: t.field({ type: 'Date', description: "Measures whose event's date can fall on or after this day." }),
     to: t.field({ type: 'Date', description: "Measures whose event's date can fall on or before this day." }),
     inResponseTo: t.id({ description: 'Measures answering this event.' }),
+    initiatorState: t.id({ description: 'Measures taken by this state or any body, person or group of it (`initiator` is that actor only).' }),
+    targetState: t.id({ description: 'Measures aimed at this state or any body, person or group of it.' }),
   }),
 });
 
@@ -120,6 +122,8 @@ export function measureFilter(input: typeof MeasureFilterInput.$inferInput | nul
     from: input.from,
     to: input.to,
     inResponseToId: optionalIdArgument('Event', input.inResponseTo, 'filter.inResponseTo'),
+    initiatorStateId: optionalIdArgument('Actor', input.initiatorState, 'filter.initiatorState'),
+    targetStateId: optionalIdArgument('Actor', input.targetState, 'filter.targetState'),
   };
 }
 

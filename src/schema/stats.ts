@@ -28,6 +28,10 @@ export const MeasureGroupingEnum = builder.enumType('MeasureGrouping', {
   values: {
     INITIATOR: {},
     TARGET: {},
+    INITIATOR_STATE: {
+      description: 'By the state behind the initiator: Azerbaijan for its Culture Ministry, its police or its president. Key `NONE` where the sources tie the actor to no state.',
+    },
+    TARGET_STATE: { description: 'By the state behind the target, as `INITIATOR_STATE`.' },
     KIND: {},
     MONTH: { description: "By the month of the measure's event, or its year where no month is known." },
   },
@@ -66,8 +70,12 @@ function enumLabel(value: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** Where the sources tie an actor to no state, `INITIATOR_STATE` and `TARGET_STATE` count it under this key. */
+const NO_STATE = 'NONE';
+
 function toBuckets(rows: Bucket[], grouping: 'MONTH' | 'ENUM' | 'ACTOR'): BucketShape[] {
   return rows.map(({ key, count }) => {
+    if (grouping === 'ACTOR' && key === NO_STATE) return { key, count, actorId: null, label: 'No state given' };
     if (grouping === 'ACTOR') return { key: encodeGlobalId('Actor', key), count, actorId: Number(key), label: null };
     return { key, count, actorId: null, label: grouping === 'MONTH' ? monthLabel(key) : enumLabel(key) };
   });

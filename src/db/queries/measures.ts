@@ -11,19 +11,29 @@ export interface MeasureFilter {
   readonly to?: string | null;
   /** Measures answering this event. */
   readonly inResponseToId?: number | null;
+  /** Measures whose initiator is this state or one of its bodies, people or groups. */
+  readonly initiatorStateId?: number | null;
+  /** Measures whose target is this state or one of its bodies, people or groups. */
+  readonly targetStateId?: number | null;
 }
 
-export type MeasureGrouping = 'INITIATOR' | 'TARGET' | 'KIND' | 'MONTH';
+export type MeasureGrouping = 'INITIATOR' | 'TARGET' | 'INITIATOR_STATE' | 'TARGET_STATE' | 'KIND' | 'MONTH';
+
+/** The state an actor stands for: itself if it is one, else the state it belongs to (null if the sources give none). */
+const stateOf = (column: 'initiator_id' | 'target_id') =>
+  sql<number | null>`(select case when actor.kind = 'STATE' then actor.id else actor.country_id end from actor where actor.id = ${sql.ref(`measure.${column}`)})`;
 
 const MEASURE_COLUMNS = ['measure.id', 'measure.event_id', 'measure.kind', 'measure.initiator_id', 'measure.target_id'] as const;
 /** Measures run in the order of their events' dates. */
 const MEASURE_SORT_KEYS = ['event.date_earliest', 'event.date_latest', 'measure.id'] as const;
 
 /** The one place measure filters become SQL, for lists and aggregates alike. */
-function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, to, inResponseToId }: MeasureFilter) {
+function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, to, inResponseToId, initiatorStateId, targetStateId }: MeasureFilter) {
   let query = db.selectFrom('measure').innerJoin('event', 'event.id', 'measure.event_id');
   if (initiatorId != null) query = query.where('measure.initiator_id', '=', initiatorId);
   if (targetId != null) query = query.where('measure.target_id', '=', targetId);
+  if (initiatorStateId != null) query = query.where(stateOf('initiator_id'), '=', initiatorStateId);
+  if (targetStateId != null) query = query.where(stateOf('target_id'), '=', targetStateId);
   if (kinds != null && kinds.length > 0) query = query.where('measure.kind', 'in', kinds);
   if (from != null) query = query.where('event.date_latest', '>=', from);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
@@ -118,10 +128,17 @@ export async function countMeasuresBy(db: Kysely<DB>, grouping: MeasureGrouping,
       .orderBy(sql`1`)
       .execute();
   }
-  const column = { INITIATOR: 'measure.initiator_id', TARGET: 'measure.target_id', KIND: 'measure.kind' } as const;
+  const group = {
+    INITIATOR: sql`measure.initiator_id`,
+    TARGET: sql`measure.target_id`,
+    INITIATOR_STATE: stateOf('initiator_id'),
+    TARGET_STATE: stateOf('target_id'),
+    KIND: sql`measure.kind`,
+  }[grouping];
+  // Actors the sources tie to no state are counted under the key NONE, so the buckets still add up to the list.
   return measures
-    .select([sql<string>`${sql.ref(column[grouping])}::text`.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy(column[grouping])
+    .select([sql<string>`coalesce((${group})::text, 'NONE')`.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(sql`1`)
     .orderBy('count', 'desc')
     .orderBy('key')
     .execute();
