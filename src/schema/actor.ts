@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ActorRow, AffiliationRow, DB } from '../db/database.js';
 import {
+  ACTOR_SORT_KEYS,
   countActors,
   findActorBySlug,
   findActorsByIds,
@@ -9,6 +10,7 @@ import {
   findAffiliationsByOrganizationIds,
   findAliasesByActorIds,
 } from '../db/queries/actors.js';
+import { sortValues } from '../db/queries/pagination.js';
 import type { ActorKind } from '../domain.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
@@ -129,7 +131,7 @@ builder.queryFields((t) => ({
         name: args.filter?.name,
       };
       return toConnection(list, request, await findActorsPage(db, filter, request), {
-        cursorOf: (actor) => [actor.name, actor.id],
+        cursorOf: (actor) => sortValues(actor, ACTOR_SORT_KEYS),
         totalCount: () => countActors(db, filter),
       });
     },

@@ -12,6 +12,7 @@ import {
   findParticipantsByEventIds,
   findPlacesByIds,
 } from '../db/queries/events.js';
+import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
 import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
@@ -192,7 +193,7 @@ export async function actorEventsConnection(
   const request = pageRequest(list, args);
   const page = await loaders.eventPageByActorId.load({ parentId: actorId, request, variant: role });
   return toConnection(list, request, page, {
-    cursorOf: (event) => [event.date_earliest, event.date_latest, event.id],
+    cursorOf: (event) => sortValues(event, EVENT_SORT_KEYS.DATE),
     totalCount: () => loaders.eventCountByActorId.load({ parentId: actorId, variant: role }),
   });
 }
@@ -212,9 +213,8 @@ builder.queryFields((t) => ({
       const request = pageRequest(list, args);
       const filter = eventFilter(args.filter);
       const page = await findEventsPage(db, filter, { field: order.field, direction: order.direction === 'ASC' ? 'asc' : 'desc' }, request);
-      const keys = EVENT_SORT_KEYS[order.field].map((key) => key.replace('event.', '') as keyof EventRow);
       return toConnection(list, request, page, {
-        cursorOf: (event) => keys.map((key) => event[key] as string | number),
+        cursorOf: (event) => sortValues(event, EVENT_SORT_KEYS[order.field]),
         totalCount: () => countEvents(db, filter),
       });
     },

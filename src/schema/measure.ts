@@ -9,8 +9,10 @@ import {
   findMeasuresByIds,
   findMeasuresPage,
   findRespondingMeasuresByEventIds,
+  MEASURE_SORT_KEYS,
   type MeasureFilter,
 } from '../db/queries/measures.js';
+import { sortValues } from '../db/queries/pagination.js';
 import type { MeasureKind } from '../domain.js';
 import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
@@ -79,8 +81,7 @@ builder.node(MeasureRef, {
 
 export const RetaliatoryMeasureConnection = connectionType(MeasureRef, 'RetaliatoryMeasure');
 
-type MeasurePageRow = MeasureRow & { date_earliest: string; date_latest: string };
-const measureCursor = (measure: MeasurePageRow) => [measure.date_earliest, measure.date_latest, measure.id];
+const measureCursor = (measure: MeasureRow) => sortValues(measure, MEASURE_SORT_KEYS);
 
 /** The pages of the measures an actor took or received; used by `Actor.measuresTaken` and `measuresReceived`. */
 export async function actorMeasuresConnection(

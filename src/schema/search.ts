@@ -1,4 +1,5 @@
-import { countSearchHits, searchPage } from '../db/queries/search.js';
+import { sortValues } from '../db/queries/pagination.js';
+import { countSearchHits, SEARCH_SORT_KEYS, searchPage } from '../db/queries/search.js';
 import { badUserInput } from '../errors.js';
 import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
@@ -36,7 +37,7 @@ builder.queryFields((t) => ({
       const nodes = await Promise.all(page.rows.map((hit) => loadNode(loaders, hit.typename, hit.id).then(required)));
       const nodeByHit = new Map(page.rows.map((hit, index) => [hit, nodes[index]!]));
       return toConnection(list, request, page, {
-        cursorOf: (hit) => [hit.sort_rank, hit.typename, hit.id],
+        cursorOf: (hit) => sortValues(hit, SEARCH_SORT_KEYS),
         toNode: (hit) => nodeByHit.get(hit)!,
         totalCount: () => countSearchHits(db, text),
       });

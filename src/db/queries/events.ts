@@ -120,7 +120,7 @@ export async function findEventPagesByActorIds(
   else query = query.distinctOn(['participant.actor_id', 'event.id']);
   // distinct on needs its own ordering, so it is resolved in a subquery before numbering.
   const rows = db.selectFrom(query.as('event')).selectAll();
-  return fetchPagesByParent(db, rows, ['event.date_earliest', 'event.date_latest', 'event.id'], 'asc', request);
+  return fetchPagesByParent(db, rows, EVENT_SORT_KEYS.DATE, 'asc', request);
 }
 
 export async function countEventsByActorIds(db: Kysely<DB>, actorIds: readonly number[], role: string | null) {

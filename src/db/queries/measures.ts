@@ -25,7 +25,7 @@ const stateOf = (column: 'initiator_id' | 'target_id') =>
 
 const MEASURE_COLUMNS = ['measure.id', 'measure.event_id', 'measure.kind', 'measure.initiator_id', 'measure.target_id'] as const;
 /** Measures run in the order of their events' dates. */
-const MEASURE_SORT_KEYS = ['event.date_earliest', 'event.date_latest', 'measure.id'] as const;
+export const MEASURE_SORT_KEYS = ['event.date_earliest', 'event.date_latest', 'measure.id'] as const;
 
 /** The one place measure filters become SQL, for lists and aggregates alike. */
 function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, to, inResponseToId, initiatorStateId, targetStateId }: MeasureFilter) {

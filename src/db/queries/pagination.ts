@@ -36,6 +36,11 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
 }
 
+/** A row's position in a list ordered by `keys`: the values its cursor encodes. */
+export function sortValues(row: object, keys: readonly string[]): (string | number)[] {
+  return keys.map((key) => (row as Record<string, string | number>)[outputName(key)]!);
+}
+
 /** How many rows a filtered query holds: the `totalCount` of its connection. */
 export async function countRows(query: SelectQueryBuilder<any, any, {}>): Promise<number> {
   const row = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();

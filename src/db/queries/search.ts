@@ -62,9 +62,12 @@ function searchHits(text: string) {
   )`;
 }
 
+/** Best first; ties in a stable order. */
+export const SEARCH_SORT_KEYS = ['hit.sort_rank', 'hit.typename', 'hit.id'] as const;
+
 export async function searchPage(db: Kysely<DB>, text: string, request: PageRequest) {
   const hits = db.selectFrom(searchHits(text).as('hit')).select(['hit.typename', 'hit.id', 'hit.sort_rank']);
-  return fetchPage(hits, ['hit.sort_rank', 'hit.typename', 'hit.id'], 'asc', request);
+  return fetchPage(hits, SEARCH_SORT_KEYS, 'asc', request);
 }
 
 export async function countSearchHits(db: Kysely<DB>, text: string): Promise<number> {
