@@ -6,6 +6,7 @@ import { createCitationLoaders } from './schema/citation.js';
 import { createClaimLoaders } from './schema/claim.js';
 import { createEventLoaders } from './schema/event.js';
 import { createMeasureLoaders } from './schema/measure.js';
+import { BatchScheduler } from './schema/loaders.js';
 import { createSourceLoaders } from './schema/source.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -18,13 +19,14 @@ export interface Context {
 }
 
 function createLoaders(db: Kysely<DB>) {
+  const batches = new BatchScheduler();
   return {
-    ...createEventLoaders(db),
-    ...createActorLoaders(db),
-    ...createMeasureLoaders(db),
-    ...createClaimLoaders(db),
-    ...createSourceLoaders(db),
-    ...createCitationLoaders(db),
+    ...createEventLoaders(db, batches),
+    ...createActorLoaders(db, batches),
+    ...createMeasureLoaders(db, batches),
+    ...createClaimLoaders(db, batches),
+    ...createSourceLoaders(db, batches),
+    ...createCitationLoaders(db, batches),
   };
 }
 

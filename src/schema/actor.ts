@@ -17,20 +17,21 @@ import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
 import { actorEventsConnection, EventConnection, ParticipantRoleEnum } from './event.js';
 import { optionalIdArgument } from './global-id.js';
-import { required, rowById, rowsByKey } from './loaders.js';
+import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { actorMeasuresConnection, RetaliatoryMeasureConnection } from './measure.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
 
-export function createActorLoaders(db: Kysely<DB>) {
+export function createActorLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    actorById: rowById((ids) => findActorsByIds(db, ids)),
+    actorById: rowById(batches, (ids) => findActorsByIds(db, ids)),
     aliasesByActorId: rowsByKey(
+      batches,
       (ids) => findAliasesByActorIds(db, ids),
       (row) => row.actor_id,
       (row) => row.alias,
     ),
-    affiliationsByMemberId: rowsByKey((ids) => findAffiliationsByMemberIds(db, ids), (row) => row.member_id),
-    affiliationsByOrganizationId: rowsByKey((ids) => findAffiliationsByOrganizationIds(db, ids), (row) => row.organization_id),
+    affiliationsByMemberId: rowsByKey(batches, (ids) => findAffiliationsByMemberIds(db, ids), (row) => row.member_id),
+    affiliationsByOrganizationId: rowsByKey(batches, (ids) => findAffiliationsByOrganizationIds(db, ids), (row) => row.organization_id),
   };
 }
 

@@ -2,21 +2,21 @@ import type { Kysely } from 'kysely';
 import type { CitationRow, DB } from '../db/database.js';
 import { type CitationSubjectColumn, findCitationsBySubjectIds } from '../db/queries/sources.js';
 import { builder } from './builder.js';
-import { required, rowsByKey } from './loaders.js';
+import { type BatchScheduler, required, rowsByKey } from './loaders.js';
 import { loadNode, type NodeTypename } from './node.js';
 import { connectionType } from './pagination.js';
 import { SourceRef } from './source.js';
 
-const citationsBySubject = (db: Kysely<DB>, column: CitationSubjectColumn) =>
-  rowsByKey((ids) => findCitationsBySubjectIds(db, column, ids), (row) => row[column]!);
+const citationsBySubject = (db: Kysely<DB>, batches: BatchScheduler, column: CitationSubjectColumn) =>
+  rowsByKey(batches, (ids) => findCitationsBySubjectIds(db, column, ids), (row) => row[column]!);
 
-export function createCitationLoaders(db: Kysely<DB>) {
+export function createCitationLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    citationsBySourceId: citationsBySubject(db, 'subject_source_id'),
-    citationsByActorId: citationsBySubject(db, 'subject_actor_id'),
-    citationsByEventId: citationsBySubject(db, 'subject_event_id'),
-    citationsByMeasureId: citationsBySubject(db, 'subject_measure_id'),
-    citationsByClaimId: citationsBySubject(db, 'subject_claim_id'),
+    citationsBySourceId: citationsBySubject(db, batches, 'subject_source_id'),
+    citationsByActorId: citationsBySubject(db, batches, 'subject_actor_id'),
+    citationsByEventId: citationsBySubject(db, batches, 'subject_event_id'),
+    citationsByMeasureId: citationsBySubject(db, batches, 'subject_measure_id'),
+    citationsByClaimId: citationsBySubject(db, batches, 'subject_claim_id'),
   };
 }
 

@@ -15,20 +15,21 @@ import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { EventRef } from './event.js';
 import { optionalIdArgument } from './global-id.js';
-import { required, rowById, rowsByKey } from './loaders.js';
+import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
 
-export function createClaimLoaders(db: Kysely<DB>) {
+export function createClaimLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    claimById: rowById((ids) => findClaimsByIds(db, ids)),
-    claimsByClaimantId: rowsByKey((ids) => findClaimsByClaimantIds(db, ids), (row) => row.claimant_id!),
-    claimsByEventId: rowsByKey((ids) => findClaimsByEventIds(db, ids), (row) => row.event_id),
+    claimById: rowById(batches, (ids) => findClaimsByIds(db, ids)),
+    claimsByClaimantId: rowsByKey(batches, (ids) => findClaimsByClaimantIds(db, ids), (row) => row.claimant_id!),
+    claimsByEventId: rowsByKey(batches, (ids) => findClaimsByEventIds(db, ids), (row) => row.event_id),
     eventIdsByClaimId: rowsByKey(
+      batches,
       (ids) => findEventIdsByClaimIds(db, ids),
       (row) => row.claim_id,
       (row) => row.event_id,
     ),
-    contradictingClaimsByClaimId: rowsByKey((ids) => findContradictingClaimsByClaimIds(db, ids), (row) => row.contradicted_claim_id),
+    contradictingClaimsByClaimId: rowsByKey(batches, (ids) => findContradictingClaimsByClaimIds(db, ids), (row) => row.contradicted_claim_id),
   };
 }
 

@@ -20,17 +20,17 @@ import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
 import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
 import { optionalIdArgument } from './global-id.js';
-import { countByParent, pageByParent, required, rowById, rowsByKey } from './loaders.js';
+import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowsByKey } from './loaders.js';
 import { MeasureRef } from './measure.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
 
-export function createEventLoaders(db: Kysely<DB>) {
+export function createEventLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    eventById: rowById((ids) => findEventsByIds(db, ids)),
-    participantsByEventId: rowsByKey((ids) => findParticipantsByEventIds(db, ids), (row) => row.event_id),
-    placeById: rowById((ids) => findPlacesByIds(db, ids)),
-    eventPageByActorId: pageByParent((ids, request, role: string | null) => findEventPagesByActorIds(db, ids, role, request)),
-    eventCountByActorId: countByParent((ids, role: string | null) => countEventsByActorIds(db, ids, role)),
+    eventById: rowById(batches, (ids) => findEventsByIds(db, ids)),
+    participantsByEventId: rowsByKey(batches, (ids) => findParticipantsByEventIds(db, ids), (row) => row.event_id),
+    placeById: rowById(batches, (ids) => findPlacesByIds(db, ids)),
+    eventPageByActorId: pageByParent(batches, (ids, request, role: string | null) => findEventPagesByActorIds(db, ids, role, request)),
+    eventCountByActorId: countByParent(batches, (ids, role: string | null) => countEventsByActorIds(db, ids, role)),
   };
 }
 

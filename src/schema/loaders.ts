@@ -1,36 +1,81 @@
 import DataLoader from 'dataloader';
 import type { Page, PageRequest } from '../db/queries/pagination.js';
 
-/** A loader of the one row whose `keyOf` is the given key; a missing row is null. One statement per batch. */
-export function rowByKey<Row>(fetch: (keys: readonly number[]) => Promise<Row[]>, keyOf: (row: Row) => number) {
-  return new DataLoader<number, Row | null>(async (keys) => {
-    const rows = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
-    return keys.map((key) => rows.get(key) ?? null);
-  });
+/**
+ * One per request. DataLoader dispatches a batch on the next tick, so loads
+ * from parents whose rows arrive at different moments (an event's participants
+ * and its measure both need actors) would split one level of a query into
+ * several statements, as the database's timing decides. Holding every batch
+ * until none of the request's batches is running makes each level one round:
+ * the statements a query costs follow its shape, never the timing.
+ */
+export class BatchScheduler {
+  #running = 0;
+  #waiting: (() => void)[] = [];
+
+  readonly schedule = (dispatch: () => void): void => {
+    this.#waiting.push(dispatch);
+    this.#flushWhenIdle();
+  };
+
+  /** Counts a batch as running until it settles. */
+  async track<T>(work: Promise<T>): Promise<T> {
+    this.#running += 1;
+    try {
+      return await work;
+    } finally {
+      this.#running -= 1;
+      this.#flushWhenIdle();
+    }
+  }
+
+  // After the current tick's promise callbacks, so the loads that settled rows trigger have been queued.
+  #flushWhenIdle(): void {
+    setImmediate(() => {
+      if (this.#running > 0) return;
+      for (const dispatch of this.#waiting.splice(0)) dispatch();
+    });
+  }
 }
 
-export function rowById<Row extends { id: number }>(fetch: (ids: readonly number[]) => Promise<Row[]>) {
-  return rowByKey(fetch, (row) => row.id);
+/** A loader of the one row whose `keyOf` is the given key; a missing row is null. One statement per batch. */
+export function rowByKey<Row>(batches: BatchScheduler, fetch: (keys: readonly number[]) => Promise<Row[]>, keyOf: (row: Row) => number) {
+  return new DataLoader<number, Row | null>(
+    async (keys) => {
+      const rows = new Map((await batches.track(fetch(keys))).map((row) => [keyOf(row), row]));
+      return keys.map((key) => rows.get(key) ?? null);
+    },
+    { batchScheduleFn: batches.schedule },
+  );
+}
+
+export function rowById<Row extends { id: number }>(batches: BatchScheduler, fetch: (ids: readonly number[]) => Promise<Row[]>) {
+  return rowByKey(batches, fetch, (row) => row.id);
 }
 
 /** A loader of every row whose `keyOf` is the given id, in the order fetched. One statement per batch. */
 export function rowsByKey<Row, Value = Row>(
+  batches: BatchScheduler,
   fetch: (keys: readonly number[]) => Promise<Row[]>,
   keyOf: (row: Row) => number,
   valueOf: (row: Row) => Value = (row) => row as unknown as Value,
 ) {
-  return new DataLoader<number, Value[]>(async (keys) => {
-    const groups = new Map<number, Value[]>();
-    for (const row of await fetch(keys)) {
-      const key = keyOf(row);
-      groups.set(key, [...(groups.get(key) ?? []), valueOf(row)]);
-    }
-    return keys.map((key) => groups.get(key) ?? []);
-  });
+  return new DataLoader<number, Value[]>(
+    async (keys) => {
+      const groups = new Map<number, Value[]>();
+      for (const row of await batches.track(fetch(keys))) {
+        const key = keyOf(row);
+        groups.set(key, [...(groups.get(key) ?? []), valueOf(row)]);
+      }
+      return keys.map((key) => groups.get(key) ?? []);
+    },
+    { batchScheduleFn: batches.schedule },
+  );
 }
 
 /** A loader of a count per parent (and variant, such as a role), missing counts being 0. */
 export function countByParent<Variant = null>(
+  batches: BatchScheduler,
   fetch: (parentIds: readonly number[], variant: Variant) => Promise<{ parent_id: number; count: number }[]>,
 ) {
   return new DataLoader<{ parentId: number; variant: Variant }, number, string>(
@@ -38,11 +83,11 @@ export function countByParent<Variant = null>(
       const counts = new Map<string, number>();
       for (const variant of new Set(keys.map((key) => key.variant))) {
         const ids = keys.filter((key) => key.variant === variant).map((key) => key.parentId);
-        for (const row of await fetch(ids, variant)) counts.set(JSON.stringify([row.parent_id, variant]), row.count);
+        for (const row of await batches.track(fetch(ids, variant))) counts.set(JSON.stringify([row.parent_id, variant]), row.count);
       }
       return keys.map((key) => counts.get(JSON.stringify([key.parentId, key.variant])) ?? 0);
     },
-    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.variant]) },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.variant]), batchScheduleFn: batches.schedule },
   );
 }
 
@@ -64,6 +109,7 @@ export interface PageKey<Variant = null> {
  * statement, so the statement count follows the query's depth, not its size.
  */
 export function pageByParent<Row, Variant = null>(
+  batches: BatchScheduler,
   fetch: (parentIds: readonly number[], request: Omit<PageRequest, 'backward'>, variant: Variant) => Promise<Map<number, Page<Row>>>,
 ) {
   return new DataLoader<PageKey<Variant>, Page<Row>, string>(
@@ -76,11 +122,11 @@ export function pageByParent<Row, Variant = null>(
       const pages = new Map<PageKey<Variant>, Page<Row>>();
       for (const group of groups.values()) {
         const { request, variant } = group[0]!;
-        const byParent = await fetch([...new Set(group.map((key) => key.parentId))], request, variant);
+        const byParent = await batches.track(fetch([...new Set(group.map((key) => key.parentId))], request, variant));
         for (const key of group) pages.set(key, byParent.get(key.parentId) ?? { rows: [], hasMore: false });
       }
       return keys.map((key) => pages.get(key)!);
     },
-    { cacheKeyFn: (key) => JSON.stringify(key) },
+    { cacheKeyFn: (key) => JSON.stringify(key), batchScheduleFn: batches.schedule },
   );
 }

@@ -19,23 +19,24 @@ import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { EventRef } from './event.js';
 import { optionalIdArgument } from './global-id.js';
-import { countByParent, pageByParent, required, rowById, rowByKey, rowsByKey } from './loaders.js';
+import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowByKey, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
 
 type Side = 'initiator_id' | 'target_id';
 
-export function createMeasureLoaders(db: Kysely<DB>) {
+export function createMeasureLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    measureById: rowById((ids) => findMeasuresByIds(db, ids)),
-    measureByEventId: rowByKey((ids) => findMeasuresByEventIds(db, ids), (row) => row.event_id),
-    respondingMeasuresByEventId: rowsByKey((ids) => findRespondingMeasuresByEventIds(db, ids), (row) => row.answered_event_id),
+    measureById: rowById(batches, (ids) => findMeasuresByIds(db, ids)),
+    measureByEventId: rowByKey(batches, (ids) => findMeasuresByEventIds(db, ids), (row) => row.event_id),
+    respondingMeasuresByEventId: rowsByKey(batches, (ids) => findRespondingMeasuresByEventIds(db, ids), (row) => row.answered_event_id),
     answeredEventIdsByMeasureId: rowsByKey(
+      batches,
       (ids) => findAnsweredEventIdsByMeasureIds(db, ids),
       (row) => row.measure_id,
       (row) => row.event_id,
     ),
-    measurePageByActorId: pageByParent((ids, request, side: Side) => findMeasurePagesByActorIds(db, side, ids, request)),
-    measureCountByActorId: countByParent((ids, side: Side) => countMeasuresByActorIds(db, side, ids)),
+    measurePageByActorId: pageByParent(batches, (ids, request, side: Side) => findMeasurePagesByActorIds(db, side, ids, request)),
+    measureCountByActorId: countByParent(batches, (ids, side: Side) => countMeasuresByActorIds(db, side, ids)),
   };
 }
 

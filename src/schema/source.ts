@@ -15,16 +15,16 @@ import type { SourceKind } from '../domain.js';
 import { builder } from './builder.js';
 import { CitationConnection, CitationRef } from './citation.js';
 import { FuzzyDateRef } from './fuzzy-date.js';
-import { countByParent, pageByParent, rowById, rowByKey, rowsByKey } from './loaders.js';
+import { type BatchScheduler, countByParent, pageByParent, rowById, rowByKey, rowsByKey } from './loaders.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
 
-export function createSourceLoaders(db: Kysely<DB>) {
+export function createSourceLoaders(db: Kysely<DB>, batches: BatchScheduler) {
   return {
-    sourceById: rowById((ids) => findSourcesByIds(db, ids)),
-    sourceTextById: rowByKey((ids) => findSourceTextsByIds(db, ids), (row) => row.id),
-    citedSourcesBySourceId: rowsByKey((ids) => findCitedSourcesBySourceIds(db, ids), (row) => row.citing_source_id),
-    citationPageBySourceId: pageByParent((ids, request) => findCitationPagesBySourceIds(db, ids, request)),
-    citationCountBySourceId: countByParent((ids) => countCitationsBySourceIds(db, ids)),
+    sourceById: rowById(batches, (ids) => findSourcesByIds(db, ids)),
+    sourceTextById: rowByKey(batches, (ids) => findSourceTextsByIds(db, ids), (row) => row.id),
+    citedSourcesBySourceId: rowsByKey(batches, (ids) => findCitedSourcesBySourceIds(db, ids), (row) => row.citing_source_id),
+    citationPageBySourceId: pageByParent(batches, (ids, request) => findCitationPagesBySourceIds(db, ids, request)),
+    citationCountBySourceId: countByParent(batches, (ids) => countCitationsBySourceIds(db, ids)),
   };
 }
 
