@@ -121,9 +121,9 @@ describe('measure, claim, actor and source filters match the seeds', () => {
         sorted(measures.filter((e) => e.measure.kind === kind && overlaps(e.date, '2025-01-01')).map((e) => e.slug)),
       );
     }
-    for (const answered of new Set(measures.flatMap((e) => e.measure.inResponseTo))) {
+    for (const answered of new Set(measures.flatMap((e) => e.measure.inResponseTo.map((link) => link.event)))) {
       expect(await slugsOf('measures', { inResponseTo: idOf.event.get(answered) })).toEqual(
-        sorted(measures.filter((e) => e.measure.inResponseTo.includes(answered)).map((e) => e.slug)),
+        sorted(measures.filter((e) => e.measure.inResponseTo.some((link) => link.event === answered)).map((e) => e.slug)),
       );
     }
   });
