@@ -72,6 +72,7 @@ export async function countRecords(db: Kysely<DB>): Promise<Record<string, numbe
       eb.selectFrom('place').select(eb.fn.countAll<number>().as('n')).as('places'),
       eb.selectFrom('event').select(eb.fn.countAll<number>().as('n')).as('events'),
       eb.selectFrom('measure').select(eb.fn.countAll<number>().as('n')).as('measures'),
+      eb.selectFrom('measure_response').select(eb.fn.countAll<number>().as('n')).as('responseLinks'),
       eb.selectFrom('claim').select(eb.fn.countAll<number>().as('n')).as('claims'),
       eb.selectFrom('citation').select(eb.fn.countAll<number>().as('n')).as('citations'),
     ])
