@@ -3,16 +3,22 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadSeeds } from './db/seed.js';
-import { readSeeds, SeedValidationError } from './db/seed-files.js';
+import { checkCoverage } from './db/seed-coverage.js';
+import { formatProblem, readSeeds, SeedValidationError } from './db/seed-files.js';
 
 const USAGE = `usage: cli <command>
   migrate            apply pending migrations
   seed [--reset]     migrate, then load seeds/ into an empty knowledge base (--reset replaces what it holds)
-  check-seeds        validate seeds/ without touching any database`;
+  check-seeds        validate seeds/ without touching any database, coverage of the documents included
+  seeds-coverage [-v] print the share of the documents' sentences that records cite, and the sentences they do not`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { reset: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  options: {
+    reset: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
 const [command] = positionals;
 
@@ -22,10 +28,32 @@ try {
     process.exitCode = command === undefined && !values.help ? 1 : 0;
   } else if (command === 'check-seeds') {
     const seeds = readSeeds();
+    const { problems } = checkCoverage(seeds);
+    if (problems.length > 0) throw new SeedValidationError(problems);
+    const links = seeds.events.flatMap((e) => e.measure?.inResponseTo ?? []);
     console.log(
       `seeds are valid: ${seeds.sources.length} sources, ${seeds.actors.length} actors, ${seeds.places.length} places, ` +
-        `${seeds.events.length} events (${seeds.events.filter((e) => e.measure).length} measures), ${seeds.claims.length} claims`,
+        `${seeds.events.length} events (${seeds.events.filter((e) => e.attestation === 'ALLEGED').length} alleged, ` +
+        `${seeds.events.filter((e) => e.measure).length} measures with ${links.length} response links), ${seeds.claims.length} claims; ` +
+        'every sentence of the documents is cited or skipped with a reason',
     );
+  } else if (command === 'seeds-coverage') {
+    const { sentences, problems } = checkCoverage(readSeeds());
+    const cited = sentences.filter((s) => s.covered).length;
+    const skipped = sentences.filter((s) => !s.covered && s.skipped !== null).length;
+    const percent = (n: number) => `${((100 * n) / Math.max(1, sentences.length)).toFixed(1)}%`;
+    console.log(
+      `${sentences.length} sentences: ${cited} cited (${percent(cited)}), ${skipped} skipped with a reason (${percent(skipped)}), ` +
+        `${sentences.length - cited - skipped} uncovered; covered: ${percent(cited + skipped)}`,
+    );
+    for (const sentence of sentences.filter((s) => !s.covered && s.skipped === null)) console.log(`  uncovered (${sentence.source}): ${sentence.text}`);
+    if (values.verbose) {
+      for (const sentence of sentences.filter((s) => s.covered && s.share < 0.5)) {
+        console.log(`  thinly cited, ${Math.round(sentence.share * 100)}% (${sentence.source}): ${sentence.text}`);
+      }
+    }
+    for (const problem of problems.filter((p) => p.record === undefined)) console.log(`  ${formatProblem(problem)}`);
+    if (problems.length > 0) process.exitCode = 1;
   } else if (command === 'migrate' || command === 'seed') {
     const config = loadConfig();
     const seeds = command === 'seed' ? readSeeds() : undefined;

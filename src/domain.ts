@@ -40,3 +40,7 @@ export const DATE_PRECISIONS = ['DAY', 'MONTH', 'YEAR'] as const;
 export type DatePrecision = (typeof DATE_PRECISIONS)[number];
 
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** How far the sources vouch for an event or a link: REPORTED in a source's own voice, ALLEGED where only a party asserts it or a source hedges it. */
+export const ATTESTATIONS = ['REPORTED', 'ALLEGED'] as const;
+export type Attestation = (typeof ATTESTATIONS)[number];

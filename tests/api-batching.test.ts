@@ -32,6 +32,22 @@ describe('batching: statements follow the depth of a query, not its page sizes',
     expect(many.length).toBeLessThanOrEqual(9);
   });
 
+  it("loads measures' response links, their events, who draws them and their passages in one statement each", async () => {
+    const nested = (first: number) => `{
+      measures(first: ${first}) {
+        nodes {
+          inResponseTo { title }
+          responseLinks { attestation event { title } assertedBy { name } citations { quote source { title } } }
+        }
+      }
+    }`;
+    const few = await statementsFor(nested(2));
+    const many = await statementsFor(nested(100));
+    expect(many.length).toBe(few.length);
+    // measures, links (shared by inResponseTo and responseLinks), events, actors, citations, sources.
+    expect(many.length).toBeLessThanOrEqual(6);
+  });
+
   it('pages nested connections for every parent in one statement', async () => {
     const nested = (first: number) => `{
       actors(first: 100) {

@@ -141,6 +141,7 @@ describe('nested connections page through everything they hold', () => {
         ...seeds.sources.flatMap((s) => s.citations),
         ...seeds.actors.flatMap((a) => a.citations),
         ...seeds.events.flatMap((e) => [...e.citations, ...(e.measure?.citations ?? [])]),
+        ...seeds.events.flatMap((e) => e.measure?.inResponseTo.flatMap((link) => link.citations) ?? []),
         ...seeds.claims.flatMap((c) => c.citations),
       ].filter((citation) => citation.source === slug).length;
     for (const source of seeds.sources.filter((s) => s.text !== null)) {

@@ -87,6 +87,16 @@ describe('event filters match the seeds, alone and combined', () => {
     }
   });
 
+  it('by attestation: what is only alleged, and what a source reports in its own voice', async () => {
+    for (const attestation of ['ALLEGED', 'REPORTED'] as const) {
+      const expected = seeds.events.filter((e) => e.attestation === attestation).map((e) => e.slug);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await slugsOf('events', { attestation: [attestation] })).toEqual(sorted(expected));
+    }
+    const allegedMeasures = measures.filter((e) => e.attestation === 'ALLEGED').map((e) => e.slug);
+    expect(await slugsOf('events', { attestation: ['ALLEGED'], isMeasure: true })).toEqual(sorted(allegedMeasures));
+  });
+
   it('by text, stemmed: every hit says it, every title that says it is a hit', async () => {
     const hits = await slugsOf('events', { text: 'arrests' });
     expect(hits.length).toBeGreaterThan(0);
@@ -121,10 +131,46 @@ describe('measure, claim, actor and source filters match the seeds', () => {
         sorted(measures.filter((e) => e.measure.kind === kind && overlaps(e.date, '2025-01-01')).map((e) => e.slug)),
       );
     }
-    for (const answered of new Set(measures.flatMap((e) => e.measure.inResponseTo))) {
+    for (const answered of new Set(measures.flatMap((e) => e.measure.inResponseTo.map((link) => link.event)))) {
       expect(await slugsOf('measures', { inResponseTo: idOf.event.get(answered) })).toEqual(
-        sorted(measures.filter((e) => e.measure.inResponseTo.includes(answered)).map((e) => e.slug)),
+        sorted(measures.filter((e) => e.measure.inResponseTo.some((link) => link.event === answered)).map((e) => e.slug)),
       );
+    }
+  });
+
+  it("measures' response links: who draws each, how far it is vouched for, its passages; inResponseTo lists the same events", async () => {
+    const data = dataOf(
+      await server.query(`{
+        measures(first: 100) {
+          nodes {
+            event { slug }
+            inResponseTo { slug }
+            responseLinks {
+              event { slug }
+              attestation
+              assertedBy { slug }
+              citations { quote source { slug } subject { ... on RetaliatoryMeasure { event { slug } } } }
+            }
+          }
+        }
+      }`),
+    );
+    expect(data.measures.nodes.map((m: any) => m.event.slug).sort()).toEqual(sorted(measures.map((e) => e.slug)));
+    for (const node of data.measures.nodes) {
+      const seed = measures.find((e) => e.slug === node.event.slug)!;
+      const links = node.responseLinks.map((link: any) => ({
+        event: link.event.slug,
+        attestation: link.attestation,
+        assertedBy: link.assertedBy?.slug ?? null,
+        citations: link.citations.map((c: any) => ({ source: c.source.slug, quote: c.quote })),
+      }));
+      const byEvent = (a: { event: string }, b: { event: string }) => (a.event < b.event ? -1 : 1);
+      expect([...links].sort(byEvent), seed.slug).toEqual(
+        seed.measure.inResponseTo.map((link) => ({ event: link.event, attestation: link.attestation, assertedBy: link.assertedBy ?? null, citations: link.citations })).sort(byEvent),
+      );
+      expect(node.inResponseTo.map((e: any) => e.slug)).toEqual(links.map((link: any) => link.event));
+      // A passage that draws a link supports the link's measure.
+      for (const link of node.responseLinks) for (const citation of link.citations) expect(citation.subject.event.slug).toBe(seed.slug);
     }
   });
 

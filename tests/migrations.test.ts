@@ -36,6 +36,7 @@ describe(`migrations on ${testEngine.engine}`, () => {
       await expect(insert({ fatalities: -1 })).rejects.toThrow(/check/);
       await expect(insert({ category: 'RIOT' })).rejects.toThrow(/check/);
       await expect(insert({ slug: 'Not A Slug' })).rejects.toThrow(/check/);
+      await expect(insert({ attestation: 'RUMOURED' } as never)).rejects.toThrow(/check/);
       await insert({});
       await expect(insert({})).rejects.toThrow(/unique|duplicate/);
     } finally {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { countRecords, loadSeeds } from '../src/db/seed.js';
+import { checkCoverage, splitSentences } from '../src/db/seed-coverage.js';
 import { collapseWhitespace, DEFAULT_SEEDS_DIR, readSeeds, type SeedProblem, SeedValidationError } from '../src/db/seed-files.js';
 import { openEmptyDatabase, openSeededDatabase } from './helpers/test-database.js';
 
@@ -15,8 +16,8 @@ afterAll(() => temporaryDirs.forEach((dir) => rmSync(dir, { recursive: true, for
 
 type SeedFiles = Record<'sources' | 'actors' | 'places' | 'events' | 'claims', any[]>;
 
-/** A copy of the real seeds with one change; returns the problems the validator finds in it. */
-function problemsAfter(change: (files: SeedFiles, dir: string) => void): SeedProblem[] {
+/** A copy of the real seeds with one change; returns the problems the validator (and, if asked, the coverage check) finds in it. */
+function problemsAfter(change: (files: SeedFiles, dir: string) => void, { coverage = false } = {}): SeedProblem[] {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kb-seeds-'));
   temporaryDirs.push(dir);
   cpSync(DEFAULT_SEEDS_DIR, dir, { recursive: true });
@@ -28,7 +29,8 @@ function problemsAfter(change: (files: SeedFiles, dir: string) => void): SeedPro
     if (records !== undefined) writeFileSync(path.join(dir, `${kind}.yaml`), stringify(records));
   }
   try {
-    readSeeds(dir);
+    const changed = readSeeds(dir);
+    if (coverage) return [...checkCoverage(changed, dir).problems];
   } catch (error) {
     expect(error).toBeInstanceOf(SeedValidationError);
     return [...(error as SeedValidationError).problems];
@@ -46,6 +48,7 @@ describe('the seed validator', () => {
       ...seeds.sources.flatMap((s) => s.citations),
       ...seeds.actors.flatMap((a) => a.citations),
       ...seeds.events.flatMap((e) => [...e.citations, ...(e.measure?.citations ?? [])]),
+      ...seeds.events.flatMap((e) => e.measure?.inResponseTo.flatMap((link) => link.citations) ?? []),
       ...seeds.claims.flatMap((c) => c.citations),
     ];
     for (const { source, quote } of citations) expect(texts.get(source)).toContain(collapseWhitespace(quote));
@@ -129,9 +132,125 @@ describe('the seed validator', () => {
       const person = files.actors.find((actor) => actor.kind === 'PERSON');
       person.country = files.actors.find((actor) => actor.kind !== 'STATE' && actor !== person).slug;
       const measure = files.events.find((event) => event.measure);
-      measure.measure.inResponseTo = [measure.slug];
+      measure.measure.inResponseTo[0].event = measure.slug;
     });
-    expect(problems.map((problem) => problem.field).sort()).toEqual(['country', 'injured', 'measure.inResponseTo[0]']);
+    expect(problems.map((problem) => problem.field).sort()).toEqual(['country', 'injured', 'measure.inResponseTo[0].event']);
+  });
+
+  it('refuses a response link without the passage that draws it, and a measure without a link', () => {
+    const [first, second] = seeds.events.filter((event) => event.measure);
+    const problems = problemsAfter((files) => {
+      files.events.find((event) => event.slug === first!.slug).measure.inResponseTo[0].citations = [];
+      files.events.find((event) => event.slug === second!.slug).measure.inResponseTo = [];
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ record: first!.slug, field: 'measure.inResponseTo[0].citations', message: 'a link needs the passage that draws it' }),
+      expect.objectContaining({ record: second!.slug, field: 'measure.inResponseTo', message: expect.stringMatching(/answers at least one event/) }),
+    ]);
+  });
+
+  it('refuses a link drawn by a party that is not ALLEGED, and an ALLEGED event no claim asserts', () => {
+    const partyLink = seeds.events.find((event) => event.measure?.inResponseTo.some((link) => link.assertedBy));
+    const reported = seeds.events.find((event) => event.attestation === 'REPORTED' && !seeds.claims.some((claim) => claim.about.includes(event.slug)));
+    const problems = problemsAfter((files) => {
+      files.events.find((event) => event.slug === partyLink!.slug).measure.inResponseTo.find((link: any) => link.assertedBy).attestation = 'REPORTED';
+      files.events.find((event) => event.slug === reported!.slug).attestation = 'ALLEGED';
+    });
+    // A party's link here is also drawn only by the opinion piece, which the validator says too.
+    expect(problems.map(({ record, message }) => `${record}: ${message}`)).toEqual(
+      expect.arrayContaining([
+        `${reported!.slug}: an ALLEGED event needs the claims that assert it (a claim whose \`about\` lists it)`,
+        `${partyLink!.slug}: a link drawn only by a party (assertedBy) is ALLEGED`,
+      ]),
+    );
+    expect(problems.every(({ record }) => record === reported!.slug || record === partyLink!.slug)).toBe(true);
+  });
+
+  it('refuses to report as fact what only an opinion piece asserts', () => {
+    const opinionOnly = seeds.events.find((event) => event.attestation === 'ALLEGED' && event.citations.every((c) => c.source === 'yekaterinburg-test'));
+    const problems = problemsAfter((files) => {
+      files.events.find((event) => event.slug === opinionOnly!.slug).attestation = 'REPORTED';
+    });
+    expect(problems).toEqual([expect.objectContaining({ record: opinionOnly!.slug, field: 'attestation', message: 'only an opinion piece reports it: it is ALLEGED' })]);
+  });
+
+  describe('hedge preservation', () => {
+    it('names the record and the word when an event drops the hedge of the passage it cites', () => {
+      const hedged = seeds.events.find((event) => event.slug === 'aliyev-skips-victory-day')!;
+      expect(hedged.summary).toMatch(/reportedly/);
+      const problems = problemsAfter((files) => {
+        const event = files.events.find((e) => e.slug === hedged.slug);
+        event.summary = event.summary.replace('reportedly ', '');
+      });
+      expect(problems).toEqual([
+        expect.objectContaining({ file: 'events.yaml', record: hedged.slug, field: 'citations[0]', message: expect.stringMatching(/hedged with 'reportedly'/) }),
+      ]);
+    });
+
+    it('names the record and the word when a hedged link is made REPORTED', () => {
+      const problems = problemsAfter((files) => {
+        files.events.find((e) => e.slug === 'cultural-center-closed').measure.inResponseTo[0].attestation = 'REPORTED';
+      });
+      expect(problems).toEqual([
+        expect.objectContaining({ record: 'cultural-center-closed', field: 'measure.inResponseTo[0].citations[0]', message: expect.stringMatching(/hedged with 'seen as'.*ALLEGED/) }),
+      ]);
+    });
+
+    it('names the record and the word when a claim on a hedged passage loses its claimant', () => {
+      const problems = problemsAfter((files) => {
+        delete files.claims.find((c) => c.slug === 'crash-air-defence-fire').claimant;
+      });
+      expect(problems).toEqual([
+        expect.objectContaining({ file: 'claims.yaml', record: 'crash-air-defence-fire', message: expect.stringMatching(/hedged with 'appeared to'.*claimant/) }),
+      ]);
+    });
+  });
+
+  describe('coverage of the documents', () => {
+    it('covers every sentence of both documents as shipped, each cited or skipped with a reason', () => {
+      const { sentences, problems } = checkCoverage(seeds);
+      expect(problems).toEqual([]);
+      expect(new Set(sentences.map((s) => s.source))).toEqual(new Set(['yekaterinburg-test', 'moscow-times-unravel']));
+      expect(sentences.length).toBeGreaterThan(100);
+      for (const sentence of sentences) expect(sentence.covered || sentence.skipped !== null, sentence.text).toBe(true);
+    });
+
+    it('names a sentence no record cites any more', () => {
+      const problems = problemsAfter(
+        (files) => {
+          files.claims.find((c) => c.slug === 'deaths-falsified').citations = [{ source: 'yekaterinburg-test', quote: 'Forensic examinations conducted in Baku' }];
+        },
+        { coverage: true },
+      );
+      expect(problems).toEqual([
+        expect.objectContaining({ file: 'coverage.yaml', record: 'yekaterinburg-test', message: expect.stringContaining('"Such falsification of forensic data is rare to encounter."') }),
+      ]);
+    });
+
+    it('refuses a skip entry that names no sentence', () => {
+      const problems = problemsAfter(
+        (_files, dir) => {
+          const file = path.join(dir, 'coverage.yaml');
+          const config = parse(readFileSync(file, 'utf8'));
+          config.skip.push({ source: 'moscow-times-unravel', sentence: 'A sentence the article never wrote.', reason: 'none' });
+          writeFileSync(file, stringify(config));
+        },
+        { coverage: true },
+      );
+      expect(problems).toEqual([expect.objectContaining({ file: 'coverage.yaml', message: expect.stringMatching(/no sentence of 'moscow-times-unravel' reads/) })]);
+    });
+
+    it('splits wrapped text at sentence ends, short lines and cited addresses, not at wraps', () => {
+      const text = 'Heading here\nA long first sentence that wraps over the end of this line of text and\ngoes on. Then a second.\n\nhttps://example.org/a\nand a fragment.\n';
+      expect(splitSentences(text, 'wrapped')).toEqual([
+        'Heading here',
+        'A long first sentence that wraps over the end of this line of text and goes on.',
+        'Then a second.',
+        'https://example.org/a',
+        'and a fragment.',
+      ]);
+      expect(splitSentences('One line. Two “quoted.” Three?\nNext paragraph', 'paragraphs')).toEqual(['One line.', 'Two “quoted.”', 'Three?', 'Next paragraph']);
+    });
   });
 
   it('reports YAML that does not parse, and a missing file', () => {
@@ -157,13 +276,39 @@ describe('loading the seeds', () => {
         places: seeds.places.length,
         events: seeds.events.length,
         measures: seeds.events.filter((event) => event.measure).length,
+        responseLinks: seeds.events.flatMap((event) => event.measure?.inResponseTo ?? []).length,
         claims: seeds.claims.length,
         citations:
           seeds.sources.flatMap((s) => s.citations).length +
           seeds.actors.flatMap((a) => a.citations).length +
           seeds.events.flatMap((e) => [...e.citations, ...(e.measure?.citations ?? [])]).length +
+          seeds.events.flatMap((e) => e.measure?.inResponseTo.flatMap((link) => link.citations) ?? []).length +
           seeds.claims.flatMap((c) => c.citations).length,
       });
+      // Every link is stored with its attestation and who draws it, and its passages are stored as its citations.
+      const links = await database.db
+        .selectFrom('measure_response')
+        .innerJoin('measure', 'measure.id', 'measure_response.measure_id')
+        .innerJoin('event as measure_event', 'measure_event.id', 'measure.event_id')
+        .innerJoin('event as answered', 'answered.id', 'measure_response.event_id')
+        .leftJoin('actor', 'actor.id', 'measure_response.asserted_by_id')
+        .select(['measure_event.slug as measure', 'answered.slug as event', 'measure_response.attestation', 'actor.slug as assertedBy'])
+        .select((eb) => eb.selectFrom('citation').select(eb.fn.countAll<number>().as('n')).whereRef('citation.subject_response_id', '=', 'measure_response.id').as('citations'))
+        .execute();
+      const expected = seeds.events.flatMap((e) =>
+        (e.measure?.inResponseTo ?? []).map((link) => ({
+          measure: e.slug,
+          event: link.event,
+          attestation: link.attestation,
+          assertedBy: link.assertedBy ?? null,
+          citations: link.citations.length,
+        })),
+      );
+      const byKey = (a: { measure: string; event: string }, b: { measure: string; event: string }) => (`${a.measure} ${a.event}` < `${b.measure} ${b.event}` ? -1 : 1);
+      expect(links.map((link) => ({ ...link, citations: Number(link.citations) })).sort(byKey)).toEqual(expected.sort(byKey));
+      const bySlug = (a: { slug: string }, b: { slug: string }) => (a.slug < b.slug ? -1 : 1);
+      const attestations = await database.db.selectFrom('event').select(['slug', 'attestation']).execute();
+      expect(attestations.sort(bySlug)).toEqual(seeds.events.map((e) => ({ slug: e.slug, attestation: e.attestation })).sort(bySlug));
     } finally {
       await database.close();
     }

@@ -7,6 +7,9 @@ import { ACTOR_KINDS, EVENT_CATEGORIES, MEASURE_KINDS, PARTICIPANT_ROLES } from 
  * contradicting claims, citations of a held text) at a size it will never
  * reach. Deterministic, so runs compare.
  */
+/** A link drawn by the synthetic document; a fixed passage, so the random sequence stays as it was. */
+const respondsTo = (event: string) => ({ event, attestation: 'REPORTED' as const, assertedBy: null, citations: [{ source: 'synthetic-document', quote: 'passage 0 about' }] });
+
 export function syntheticSeeds(events: number): SeedSet {
   let state = 42;
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -41,6 +44,7 @@ export function syntheticSeeds(events: number): SeedSet {
       title: `Event ${i}: ${pick(words)} ${pick(words)}`,
       summary: `Something about the ${pick(words)} in the ${pick(words)}.`,
       category: pick(EVENT_CATEGORIES),
+      attestation: 'REPORTED' as const,
       date: precision < 0.1 ? `${year}` : precision < 0.3 ? `${year}-${month}` : `${year}-${month}-${day}`,
       note: null,
       place: null,
@@ -53,7 +57,7 @@ export function syntheticSeeds(events: number): SeedSet {
       citations: cite(),
       measure:
         i > 0 && i % 3 === 0
-          ? { kind: pick(MEASURE_KINDS), initiator, target, inResponseTo: [`event-${i - 1 - Math.floor(random() * Math.min(i, 20))}`], citations: cite() }
+          ? { kind: pick(MEASURE_KINDS), initiator, target, inResponseTo: [respondsTo(`event-${i - 1 - Math.floor(random() * Math.min(i, 20))}`)], citations: cite() }
           : null,
     };
   });

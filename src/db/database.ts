@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Attestation } from '../domain.js';
 
 // Dates come back as `YYYY-MM-DD` strings (see connect.ts), never as JS Dates,
 // so no time zone can shift a day.
@@ -69,6 +70,7 @@ export interface EventTable {
   fatalities: number | null;
   injured: number | null;
   note: string | null;
+  attestation: Generated<Attestation>;
 }
 
 export interface ParticipantTable {
@@ -88,8 +90,12 @@ export interface MeasureTable {
 }
 
 export interface MeasureResponseTable {
+  id: Generated<number>;
   measure_id: number;
   event_id: number;
+  attestation: Generated<Attestation>;
+  /** Who draws the link; null where a source draws it in its own voice. */
+  asserted_by_id: number | null;
 }
 
 export interface ClaimTable {
@@ -123,6 +129,8 @@ export interface CitationTable {
   subject_event_id: number | null;
   subject_measure_id: number | null;
   subject_claim_id: number | null;
+  /** A passage that draws a measure's "in response to" link. */
+  subject_response_id: number | null;
 }
 
 export interface DB {
@@ -149,6 +157,7 @@ export type PlaceRow = Selectable<PlaceTable>;
 export type EventRow = Omit<Selectable<EventTable>, 'search'>;
 export type ParticipantRow = Selectable<ParticipantTable>;
 export type MeasureRow = Selectable<MeasureTable>;
+export type ResponseLinkRow = Selectable<MeasureResponseTable>;
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'search'>;
 export type CitationRow = Omit<Selectable<CitationTable>, 'search'>;
 export type AffiliationRow = Selectable<AffiliationTable>;

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
   ACTOR_KINDS,
+  ATTESTATIONS,
   EVENT_CATEGORIES,
   MEASURE_KINDS,
   PARTICIPANT_ROLES,
@@ -58,11 +59,18 @@ const actorSeed = z.strictObject({
 
 const placeSeed = z.strictObject({ slug, name: text, country: slug.nullish() });
 
+const responseLinkSeed = z.strictObject({
+  event: slug,
+  attestation: z.enum(ATTESTATIONS),
+  assertedBy: slug.nullish(),
+  citations,
+});
+
 const measureSeed = z.strictObject({
   kind: z.enum(MEASURE_KINDS),
   initiator: slug,
   target: slug,
-  inResponseTo: slugs,
+  inResponseTo: z.array(responseLinkSeed, { error: 'must be a list of links: { event, attestation, assertedBy, citations }' }),
   citations,
 });
 
@@ -71,6 +79,7 @@ const eventSeed = z.strictObject({
   title: text,
   summary: text,
   category: z.enum(EVENT_CATEGORIES),
+  attestation: z.enum(ATTESTATIONS),
   date: fuzzyDate,
   note: optionalText,
   place: slug.nullish(),
@@ -100,6 +109,7 @@ export type PlaceSeed = z.infer<typeof placeSeed>;
 export type EventSeed = z.infer<typeof eventSeed>;
 export type ClaimSeed = z.infer<typeof claimSeed>;
 export type CitationSeed = z.infer<typeof citation>;
+export type ResponseLinkSeed = z.infer<typeof responseLinkSeed>;
 
 export interface SeedSet {
   readonly sources: readonly SourceSeed[];
@@ -224,6 +234,7 @@ function crossCheck({ sources, actors, places, events, claims }: SeedSet): SeedP
       }
     });
   };
+  const onlyOpinion = (list: readonly CitationSeed[]) => list.length > 0 && list.every(({ source }) => sourceBySlug.get(source)?.kind === 'OPINION');
   const referState = (file: string, record: string, field: string, target: string | null | undefined) => {
     refer(actorBySlug, 'actor', file, record, field, target);
     const country = target == null ? undefined : actorBySlug.get(target);
@@ -268,16 +279,47 @@ function crossCheck({ sources, actors, places, events, claims }: SeedSet): SeedP
       seen.add(`${actor} ${role}`);
     });
     checkCitations(file, event.slug, 'citations', event.citations);
+    if (event.attestation === 'REPORTED' && onlyOpinion([...event.citations, ...(event.measure?.citations ?? [])])) {
+      problems.push({ file, record: event.slug, field: 'attestation', message: 'only an opinion piece reports it: it is ALLEGED' });
+    }
     const { measure } = event;
     if (!measure) continue;
     refer(actorBySlug, 'actor', file, event.slug, 'measure.initiator', measure.initiator);
     refer(actorBySlug, 'actor', file, event.slug, 'measure.target', measure.target);
     if (measure.initiator === measure.target) problems.push({ file, record: event.slug, field: 'measure.target', message: 'initiator and target must differ' });
-    measure.inResponseTo.forEach((answered, i) => {
-      refer(eventBySlug, 'event', file, event.slug, `measure.inResponseTo[${i}]`, answered);
-      if (answered === event.slug) problems.push({ file, record: event.slug, field: `measure.inResponseTo[${i}]`, message: 'a measure cannot answer itself' });
+    if (measure.inResponseTo.length === 0) {
+      problems.push({
+        file,
+        record: event.slug,
+        field: 'measure.inResponseTo',
+        message: 'a measure answers at least one event, with the passage that says so; an act no passage presents as an answer is an event, not a measure',
+      });
+    }
+    const answered = new Set<string>();
+    measure.inResponseTo.forEach((link, i) => {
+      const at = `measure.inResponseTo[${i}]`;
+      refer(eventBySlug, 'event', file, event.slug, `${at}.event`, link.event);
+      refer(actorBySlug, 'actor', file, event.slug, `${at}.assertedBy`, link.assertedBy);
+      if (link.event === event.slug) problems.push({ file, record: event.slug, field: `${at}.event`, message: 'a measure cannot answer itself' });
+      if (answered.has(link.event)) problems.push({ file, record: event.slug, field: `${at}.event`, message: `'${link.event}' is already linked; give one link all its passages` });
+      answered.add(link.event);
+      if (link.assertedBy != null && link.attestation !== 'ALLEGED') {
+        problems.push({ file, record: event.slug, field: `${at}.attestation`, message: 'a link drawn only by a party (assertedBy) is ALLEGED' });
+      }
+      if (link.attestation === 'REPORTED' && onlyOpinion(link.citations)) {
+        problems.push({ file, record: event.slug, field: `${at}.attestation`, message: 'only an opinion piece draws this link: it is ALLEGED' });
+      }
+      if (link.citations.length === 0) problems.push({ file, record: event.slug, field: `${at}.citations`, message: 'a link needs the passage that draws it' });
+      else checkCitations(file, event.slug, `${at}.citations`, link.citations);
     });
     checkCitations(file, event.slug, 'measure.citations', measure.citations);
+  }
+
+  const claimedEvents = new Set(claims.flatMap((claim) => claim.about));
+  for (const event of events) {
+    if (event.attestation === 'ALLEGED' && !claimedEvents.has(event.slug)) {
+      problems.push({ file: 'events.yaml', record: event.slug, field: 'attestation', message: 'an ALLEGED event needs the claims that assert it (a claim whose `about` lists it)' });
+    }
   }
 
   for (const claim of claims) {
@@ -289,6 +331,46 @@ function crossCheck({ sources, actors, places, events, claims }: SeedSet): SeedP
       if (other === claim.slug) problems.push({ file, record: claim.slug, field: `contradicts[${i}]`, message: 'a claim cannot contradict itself' });
     });
     checkCitations(file, claim.slug, 'citations', claim.citations);
+  }
+  problems.push(...hedgeProblems(events, claims));
+  return problems;
+}
+
+/** Words by which a source distances itself from what it reports; a record citing one must not drop it. */
+export const HEDGES = ['reportedly', 'seen as', 'appeared to', 'alleged', 'claimed', 'according to', 'said'] as const;
+const HEDGE_PATTERNS = HEDGES.map((hedge) => [hedge, new RegExp(`\\b${hedge.replace(' ', '\\s+')}\\b`, 'i')] as const);
+
+/** The hedges a passage uses. */
+export function hedgesIn(passage: string): string[] {
+  return HEDGE_PATTERNS.filter(([, pattern]) => pattern.test(passage)).map(([hedge]) => hedge);
+}
+
+/**
+ * Hedge preservation: a record citing a hedged passage is ALLEGED, attributed
+ * to a claimant, or keeps the hedge in its own words (an event's summary, a
+ * claim's statement). Sources and actors only name things, so they are free.
+ */
+function hedgeProblems(events: readonly EventSeed[], claims: readonly ClaimSeed[]): SeedProblem[] {
+  const problems: SeedProblem[] = [];
+  const check = (file: string, record: string, field: string, list: readonly CitationSeed[], kept: (hedge: string) => boolean, remedy: string) =>
+    list.forEach(({ quote }, i) => {
+      for (const hedge of hedgesIn(quote).filter((h) => !kept(h))) {
+        problems.push({ file, record, field: `${field}[${i}]`, message: `cites a passage hedged with '${hedge}' ("${quote.slice(0, 60)}"): ${remedy}` });
+      }
+    });
+  const inWords = (words: string) => (hedge: string) => hedgesIn(words).includes(hedge);
+  for (const event of events) {
+    const kept = (hedge: string) => event.attestation === 'ALLEGED' || inWords(event.summary)(hedge);
+    const remedy = 'make the event ALLEGED or keep the hedge in its summary';
+    check('events.yaml', event.slug, 'citations', event.citations, kept, remedy);
+    if (!event.measure) continue;
+    check('events.yaml', event.slug, 'measure.citations', event.measure.citations, kept, remedy);
+    event.measure.inResponseTo.forEach((link, i) =>
+      check('events.yaml', event.slug, `measure.inResponseTo[${i}].citations`, link.citations, () => link.attestation === 'ALLEGED' || link.assertedBy != null, 'make the link ALLEGED or say who draws it (assertedBy)'),
+    );
+  }
+  for (const claim of claims) {
+    check('claims.yaml', claim.slug, 'citations', claim.citations, (hedge) => claim.claimant != null || inWords(claim.statement)(hedge), 'name its claimant or keep the hedge in its statement');
   }
   return problems;
 }

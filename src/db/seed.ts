@@ -72,6 +72,7 @@ export async function countRecords(db: Kysely<DB>): Promise<Record<string, numbe
       eb.selectFrom('place').select(eb.fn.countAll<number>().as('n')).as('places'),
       eb.selectFrom('event').select(eb.fn.countAll<number>().as('n')).as('events'),
       eb.selectFrom('measure').select(eb.fn.countAll<number>().as('n')).as('measures'),
+      eb.selectFrom('measure_response').select(eb.fn.countAll<number>().as('n')).as('responseLinks'),
       eb.selectFrom('claim').select(eb.fn.countAll<number>().as('n')).as('claims'),
       eb.selectFrom('citation').select(eb.fn.countAll<number>().as('n')).as('citations'),
     ])
@@ -176,6 +177,7 @@ async function writeSeeds(trx: Transaction<DB>, seeds: SeedSet, onProgress: (mes
         fatalities: event.fatalities ?? null,
         injured: event.injured ?? null,
         note: event.note ?? null,
+        attestation: event.attestation,
       };
     }),
   );
@@ -208,13 +210,27 @@ async function writeSeeds(trx: Transaction<DB>, seeds: SeedSet, onProgress: (mes
   );
   // A measure is its event's retaliatory side, so seeds name it by its event's slug.
   const measureIds = new Map(measureSeeds.map(({ slug }) => [slug, measureIdsByEventId.get(String(eventIds.get(slug)))!]));
-  await insertRows(
-    trx,
-    'measure_response',
-    measureSeeds.flatMap(({ slug, measure }) =>
-      measure.inResponseTo.map((answered) => ({ measure_id: measureIds.get(slug)!, event_id: eventIds.get(answered)! })),
-    ),
+  const links = measureSeeds.flatMap(({ slug, measure }) =>
+    measure.inResponseTo.map((link) => ({
+      link,
+      row: {
+        measure_id: measureIds.get(slug)!,
+        event_id: eventIds.get(link.event)!,
+        attestation: link.attestation,
+        asserted_by_id: link.assertedBy ? actorIds.get(link.assertedBy)! : null,
+      },
+    })),
   );
+  // A link is keyed by its measure and the event it answers; the validator allows one link per pair.
+  const linkIds = new Map<string, number>();
+  for (let start = 0; start < links.length; start += BATCH_ROWS) {
+    const inserted = await trx
+      .insertInto('measure_response')
+      .values(links.slice(start, start + BATCH_ROWS).map(({ row }) => row))
+      .returning(['id', 'measure_id', 'event_id'])
+      .execute();
+    for (const row of inserted) linkIds.set(`${row.measure_id}:${row.event_id}`, row.id);
+  }
   progress('measures', measureIds.size);
 
   const claimIds = await insertReturningIds(
@@ -251,6 +267,7 @@ async function writeSeeds(trx: Transaction<DB>, seeds: SeedSet, onProgress: (mes
     ...seeds.actors.flatMap((a) => citation(a.citations, { subject_actor_id: actorIds.get(a.slug)! })),
     ...seeds.events.flatMap((e) => citation(e.citations, { subject_event_id: eventIds.get(e.slug)! })),
     ...measureSeeds.flatMap(({ slug, measure }) => citation(measure.citations, { subject_measure_id: measureIds.get(slug)! })),
+    ...links.flatMap(({ link, row }) => citation(link.citations, { subject_response_id: linkIds.get(`${row.measure_id}:${row.event_id}`)! })),
     ...seeds.claims.flatMap((c) => citation(c.citations, { subject_claim_id: claimIds.get(c.slug)! })),
   ];
   await insertRows(trx, 'citation', citations);

@@ -17,10 +17,12 @@ export function createCitationLoaders(db: Kysely<DB>, batches: BatchScheduler) {
     citationsByEventId: citationsBySubject(db, batches, 'subject_event_id'),
     citationsByMeasureId: citationsBySubject(db, batches, 'subject_measure_id'),
     citationsByClaimId: citationsBySubject(db, batches, 'subject_claim_id'),
+    citationsByResponseLinkId: citationsBySubject(db, batches, 'subject_response_id'),
   };
 }
 
-const SUBJECT_TYPENAME: Record<CitationSubjectColumn, NodeTypename> = {
+// A passage drawing a response link supports the link's measure: links are not nodes of their own.
+const SUBJECT_TYPENAME: Record<Exclude<CitationSubjectColumn, 'subject_response_id'>, NodeTypename> = {
   subject_event_id: 'Event',
   subject_actor_id: 'Actor',
   subject_measure_id: 'RetaliatoryMeasure',
@@ -40,10 +42,14 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
     }),
     subject: t.field({
       type: builder.nodeInterfaceRef(),
-      description: 'The record this passage supports.',
+      description: "The record this passage supports; for a passage that draws a measure's response link, that measure.",
       resolve: async (citation, _args, { loaders }) => {
+        if (citation.subject_response_id !== null) {
+          const link = required(await loaders.responseLinkById.load(citation.subject_response_id));
+          return required(await loadNode(loaders, 'RetaliatoryMeasure', link.measure_id));
+        }
         // A CHECK constraint guarantees exactly one subject column is set.
-        const column = (Object.keys(SUBJECT_TYPENAME) as CitationSubjectColumn[]).find((key) => citation[key] !== null)!;
+        const column = (Object.keys(SUBJECT_TYPENAME) as (keyof typeof SUBJECT_TYPENAME)[]).find((key) => citation[key] !== null)!;
         return required(await loadNode(loaders, SUBJECT_TYPENAME[column], citation[column]!));
       },
     }),

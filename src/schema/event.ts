@@ -15,6 +15,7 @@ import {
 import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
 import { ActorRef } from './actor.js';
+import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
@@ -77,6 +78,10 @@ export const EventFilterInput = builder.inputType('EventFilter', {
     isMeasure: t.boolean({ description: 'Only retaliatory measures (true) or only other events (false).' }),
     source: t.id({ description: 'Events that cite this source.' }),
     text: t.string({ description: 'Full-text match on title and summary (web-search syntax: `"exact phrase"`, `or`, `-word`).' }),
+    attestation: t.field({
+      type: [AttestationEnum],
+      description: 'Only events the sources vouch for this far: `[ALLEGED]` lists what only a party or an opinion piece asserts.',
+    }),
   }),
 });
 
@@ -100,6 +105,7 @@ export function eventFilter(input: typeof EventFilterInput.$inferInput | null | 
     isMeasure: input.isMeasure,
     sourceId: optionalIdArgument('Source', input.source, 'filter.source'),
     text: input.text,
+    attestations: input.attestation,
   };
 }
 
@@ -137,6 +143,11 @@ builder.node(EventRef, {
     title: t.exposeString('title', { description: 'A neutral title in our own words.' }),
     summary: t.exposeString('summary', { description: 'A neutral summary in our own words.' }),
     category: t.field({ type: EventCategoryEnum, resolve: (event) => event.category as (typeof EVENT_CATEGORIES)[number] }),
+    attestation: t.field({
+      type: AttestationEnum,
+      description: 'REPORTED where a source states that it happened; ALLEGED where only a party asserts it (its claims say who).',
+      resolve: (event) => asAttestation(event.attestation),
+    }),
     date: t.field({
       type: FuzzyDateRef,
       resolve: (event) => ({ precision: event.date_precision, earliest: event.date_earliest, latest: event.date_latest }),

@@ -1,20 +1,22 @@
 import type { Kysely } from 'kysely';
-import type { DB, MeasureRow } from '../db/database.js';
+import type { DB, MeasureRow, ResponseLinkRow } from '../db/database.js';
 import {
   countMeasures,
   countMeasuresByActorIds,
-  findAnsweredEventIdsByMeasureIds,
   findMeasurePagesByActorIds,
   findMeasuresByEventIds,
   findMeasuresByIds,
   findMeasuresPage,
   findRespondingMeasuresByEventIds,
+  findResponseLinksByIds,
+  findResponseLinksByMeasureIds,
   MEASURE_SORT_KEYS,
   type MeasureFilter,
 } from '../db/queries/measures.js';
 import { sortValues } from '../db/queries/pagination.js';
 import type { MeasureKind } from '../domain.js';
 import { ActorRef } from './actor.js';
+import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { EventRef } from './event.js';
@@ -29,12 +31,8 @@ export function createMeasureLoaders(db: Kysely<DB>, batches: BatchScheduler) {
     measureById: rowById(batches, (ids) => findMeasuresByIds(db, ids)),
     measureByEventId: rowByKey(batches, (ids) => findMeasuresByEventIds(db, ids), (row) => row.event_id),
     respondingMeasuresByEventId: rowsByKey(batches, (ids) => findRespondingMeasuresByEventIds(db, ids), (row) => row.answered_event_id),
-    answeredEventIdsByMeasureId: rowsByKey(
-      batches,
-      (ids) => findAnsweredEventIdsByMeasureIds(db, ids),
-      (row) => row.measure_id,
-      (row) => row.event_id,
-    ),
+    responseLinksByMeasureId: rowsByKey(batches, (ids) => findResponseLinksByMeasureIds(db, ids), (row) => row.measure_id),
+    responseLinkById: rowById(batches, (ids) => findResponseLinksByIds(db, ids)),
     measurePageByActorId: pageByParent(batches, (ids, request, side: Side) => findMeasurePagesByActorIds(db, side, ids, request)),
     measureCountByActorId: countByParent(batches, (ids, side: Side) => countMeasuresByActorIds(db, side, ids)),
   };
@@ -56,6 +54,29 @@ export const MeasureKindEnum = builder.enumType('MeasureKind', {
 
 export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
 
+export const ResponseLinkRef = builder.objectRef<ResponseLinkRow>('ResponseLink').implement({
+  description: 'Why a measure is said to answer an earlier event, and who says so.',
+  fields: (t) => ({
+    event: t.field({ type: EventRef, resolve: (link, _args, { loaders }) => loaders.eventById.load(link.event_id).then(required) }),
+    attestation: t.field({
+      type: AttestationEnum,
+      description: 'ALLEGED where the link is hedged ("seen as retaliation", "reportedly") or drawn only by a party.',
+      resolve: (link) => asAttestation(link.attestation),
+    }),
+    assertedBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'Who draws the link; null where a source draws it in its own voice.',
+      resolve: (link, _args, { loaders }) => (link.asserted_by_id === null ? null : loaders.actorById.load(link.asserted_by_id)),
+    }),
+    citations: t.field({
+      type: [CitationRef],
+      description: 'The passages that draw the link.',
+      resolve: (link, _args, { loaders }) => loaders.citationsByResponseLinkId.load(link.id),
+    }),
+  }),
+});
+
 builder.node(MeasureRef, {
   description:
     "One actor's measure against another, in response to earlier events. The\nevent it belongs to holds its date, place, participants and title; chains of\ntit-for-tat are followed through `inResponseTo` and `Event.measure`.",
@@ -72,9 +93,14 @@ builder.node(MeasureRef, {
       type: [EventRef],
       description: 'What it answers; an answered event may itself be a measure.',
       resolve: async (measure, _args, { loaders }) => {
-        const eventIds = await loaders.answeredEventIdsByMeasureId.load(measure.id);
-        return (await loaders.eventById.loadMany(eventIds)).map((event) => required(event as Exclude<typeof event, Error>));
+        const links = await loaders.responseLinksByMeasureId.load(measure.id);
+        return Promise.all(links.map((link) => loaders.eventById.load(link.event_id).then(required)));
       },
+    }),
+    responseLinks: t.field({
+      type: [ResponseLinkRef],
+      description: 'The same links as `inResponseTo`, each with who draws it and the passage it rests on.',
+      resolve: (measure, _args, { loaders }) => loaders.responseLinksByMeasureId.load(measure.id),
     }),
     citations: t.field({ type: [CitationRef], resolve: (measure, _args, { loaders }) => loaders.citationsByMeasureId.load(measure.id) }),
   }),

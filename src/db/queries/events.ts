@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Attestation } from '../../domain.js';
 import type { DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 
@@ -15,6 +16,8 @@ export interface EventFilter {
   readonly isMeasure?: boolean | null;
   readonly sourceId?: number | null;
   readonly text?: string | null;
+  /** Only events the sources vouch for this far. */
+  readonly attestations?: readonly string[] | null;
 }
 
 export type EventOrderField = 'DATE' | 'TITLE';
@@ -33,6 +36,7 @@ const EVENT_COLUMNS = [
   'event.fatalities',
   'event.injured',
   'event.note',
+  'event.attestation',
 ] as const;
 
 /** Sort keys per order, each ending in the unique id so every row has one position. */
@@ -44,11 +48,12 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 /** The one place event filters become SQL: lists, counts and aggregates all start here. */
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
   let query = db.selectFrom('event');
-  const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text } = filter;
+  const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text, attestations } = filter;
   if (from != null) query = query.where('event.date_latest', '>=', from);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
   if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
   if (precisions != null && precisions.length > 0) query = query.where('event.date_precision', 'in', precisions as DatePrecision[]);
+  if (attestations != null && attestations.length > 0) query = query.where('event.attestation', 'in', attestations as Attestation[]);
   if (actorId != null || role != null) {
     query = query.where(({ exists, selectFrom }) => {
       let participants = selectFrom('participant').select(sql.lit(1).as('one')).whereRef('participant.event_id', '=', 'event.id');

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB, MeasureRow } from '../database.js';
+import type { DB, MeasureRow, ResponseLinkRow } from '../database.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
@@ -105,16 +105,28 @@ export async function findRespondingMeasuresByEventIds(db: Kysely<DB>, eventIds:
     .execute();
 }
 
-/** Events each measure answers, in date order. */
-export async function findAnsweredEventIdsByMeasureIds(db: Kysely<DB>, measureIds: readonly number[]) {
+const RESPONSE_LINK_COLUMNS = [
+  'measure_response.id',
+  'measure_response.measure_id',
+  'measure_response.event_id',
+  'measure_response.attestation',
+  'measure_response.asserted_by_id',
+] as const;
+
+/** Each measure's "in response to" links, in the date order of the events they answer. */
+export async function findResponseLinksByMeasureIds(db: Kysely<DB>, measureIds: readonly number[]): Promise<ResponseLinkRow[]> {
   return db
     .selectFrom('measure_response')
     .innerJoin('event', 'event.id', 'measure_response.event_id')
-    .select(['measure_response.measure_id', 'measure_response.event_id'])
+    .select(RESPONSE_LINK_COLUMNS)
     .where('measure_response.measure_id', 'in', measureIds)
     .orderBy('event.date_earliest')
     .orderBy('event.id')
     .execute();
+}
+
+export async function findResponseLinksByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ResponseLinkRow[]> {
+  return db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', 'in', ids).execute();
 }
 
 /** Counts of the filtered measures; months as in countEventsBy, other groupings by count. */

@@ -31,9 +31,16 @@ const CITATION_COLUMNS = [
   'citation.subject_event_id',
   'citation.subject_measure_id',
   'citation.subject_claim_id',
+  'citation.subject_response_id',
 ] as const;
 
-export type CitationSubjectColumn = 'subject_source_id' | 'subject_actor_id' | 'subject_event_id' | 'subject_measure_id' | 'subject_claim_id';
+export type CitationSubjectColumn =
+  | 'subject_source_id'
+  | 'subject_actor_id'
+  | 'subject_event_id'
+  | 'subject_measure_id'
+  | 'subject_claim_id'
+  | 'subject_response_id';
 
 function filteredSources(db: Kysely<DB>, { kinds }: SourceFilter) {
   let query = db.selectFrom('source');
