@@ -10,11 +10,18 @@ export function runCancellable<T>(signal: AbortSignal, work: () => T): T {
   return scope.run(signal, work);
 }
 
-/** What pg keeps private but its own `Client#cancel` needs; present in pg 8, checked by the tests on Postgres. */
+/** What pg keeps private but a cancel request needs; present in pg 8, exercised by the tests on Postgres. */
 interface ClientInternals {
   _getActiveQuery(): unknown;
-  cancel(client: unknown, query: unknown): void;
-  readonly connection: { on(event: 'error', listener: () => void): void };
+  readonly processID: number;
+  readonly secretKey: number;
+  readonly host: string;
+  readonly port: number;
+  readonly connection: {
+    on(event: 'error' | 'connect', listener: () => void): void;
+    connect(portOrPath: number | string, host?: string): void;
+    cancel(processID: number, secretKey: number): void;
+  };
 }
 
 /**
@@ -47,13 +54,16 @@ export class CancellableClient extends pg.Client {
     return result;
   }
 
+  // What pg's own Client#cancel does, without its deprecated `activeQuery` getter: a fresh
+  // connection, set up as this client's was (TLS included), carrying this backend's key.
   #cancel(): void {
     const self = this as unknown as ClientInternals;
-    const active = self._getActiveQuery();
-    if (active === null || active === undefined) return;
-    const canceller = new pg.Client(this.#config) as unknown as ClientInternals;
+    if (self._getActiveQuery() == null) return;
+    const { connection, host, port } = new pg.Client(this.#config) as unknown as ClientInternals;
     // The cancel connection failing (the database just went away) must not crash anything.
-    canceller.connection.on('error', () => {});
-    canceller.cancel(this, active);
+    connection.on('error', () => {});
+    connection.on('connect', () => connection.cancel(self.processID, self.secretKey));
+    if (host.startsWith('/')) connection.connect(`${host}/.s.PGSQL.${port}`);
+    else connection.connect(port, host);
   }
 }
