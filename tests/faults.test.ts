@@ -139,13 +139,16 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
     expect((await fetch(`http://127.0.0.1:${server.port}/ready`)).status).toBe(200);
   }, 120_000);
 
-  it('answers TIMEOUT (504) when a statement runs past DB_STATEMENT_TIMEOUT_MS, and keeps serving', async () => {
+  it.each([
+    ['a statement runs past DB_STATEMENT_TIMEOUT_MS', { DB_STATEMENT_TIMEOUT_MS: '300', DB_LOCK_TIMEOUT_MS: '0' }, /time limit/],
+    ['a request runs past REQUEST_TIMEOUT_MS', { DB_STATEMENT_TIMEOUT_MS: '0', DB_LOCK_TIMEOUT_MS: '0', REQUEST_TIMEOUT_MS: '300' }, /deadline/],
+  ])('answers TIMEOUT (504) when %s, and keeps serving', async (_, env, message) => {
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
     await admin.query('drop database if exists kb_timeout with (force)');
     await admin.query('create database kb_timeout');
     await admin.end();
-    const server = await start({ DATABASE_URL: cluster.urlOf('kb_timeout'), DB_STATEMENT_TIMEOUT_MS: '300', DB_LOCK_TIMEOUT_MS: '0' });
+    const server = await start({ DATABASE_URL: cluster.urlOf('kb_timeout'), ...env });
 
     // A statement kept waiting by another session's lock runs long by any measure.
     const locker = new pg.Client({ connectionString: cluster.urlOf('kb_timeout') });
@@ -156,10 +159,13 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
       const answer = await ask(server.port, COUNT);
       expect(answer.status).toBe(504);
       expect(answer.codes).toEqual(['TIMEOUT']);
+      expect(answer.body).toMatch(message);
       await locker.query('rollback');
       expect((await ask(server.port, COUNT)).ok).toBe(true);
+      expect(server.child.exitCode).toBeNull();
     } finally {
       await locker.end();
+      await server.stop();
     }
   }, 120_000);
 });
