@@ -72,7 +72,8 @@ describe('the server process', () => {
     expect(second.logs.some((entry) => String(entry.msg).startsWith('seeding') || String(entry.msg).startsWith('loaded'))).toBe(false);
     expect((await graphql(second.port, COUNT)).data.events.totalCount).toBe(seeds.events.length);
     expect(await second.stop()).toBe(0);
-  });
+    // Two embedded start-ups in a row: about 25 s on a busy 2-core machine, near the default limit.
+  }, 90_000);
 
   it('runs on a Postgres server given by DATABASE_URL', async () => {
     const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -42,7 +42,7 @@ export class CancellableClient extends pg.Client {
   // pg declares a dozen overloads of `query`; each is passed through unchanged, so `any` stands for theirs.
   override query(...args: any[]): any {
     const signal = scope.getStore();
-    const promised = typeof args.at(-1) !== 'function' && typeof (args[0] as { submit?: unknown }).submit !== 'function';
+    const promised = typeof args.at(-1) !== 'function' && typeof (args[0] as { submit?: unknown } | undefined)?.submit !== 'function';
     // A request past its deadline starts no more statements.
     if (signal?.aborted && promised) return Promise.reject(signal.reason);
     const result = (super.query as (...a: unknown[]) => unknown)(...args);

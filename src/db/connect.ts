@@ -65,7 +65,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     // connection drops would emit an unhandled 'error' and end the process. Its query
     // fails with the error; the pool then discards the broken client.
     pool.on('connect', (client) => client.on('error', onConnectionError));
-    pool.on('error', onConnectionError);
+    // The pool re-emits an idle client's error, which the listener above has already been told.
+    pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
     return { db, engine: 'postgres', location, close: () => db.destroy() };
   }
