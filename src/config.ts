@@ -35,7 +35,7 @@ export const TIMEOUT_VARIABLES = {
   statementMs: ['DB_STATEMENT_TIMEOUT_MS', 5_000],
   lockMs: ['DB_LOCK_TIMEOUT_MS', 1_000],
   idleInTransactionMs: ['DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000],
-  poolWaitMs: ['DB_POOL_TIMEOUT_MS', 2_000],
+  poolWaitMs: ['DB_POOL_TIMEOUT_MS', 5_000],
   requestMs: ['REQUEST_TIMEOUT_MS', 10_000],
 } as const satisfies Record<keyof Timeouts, readonly [string, number]>;
 

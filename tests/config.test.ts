@@ -19,7 +19,7 @@ describe('configuration', () => {
       port: 4000,
       host: '127.0.0.1',
       logLevel: 'info',
-      timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 2000, requestMs: 10000 },
+      timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
     });
   });
 

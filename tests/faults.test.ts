@@ -55,6 +55,19 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
     await cluster?.destroy();
   }, 60_000);
 
+  /** A fresh database on the cluster, started if an earlier test left it down. */
+  async function createDatabase(name: string) {
+    if (!cluster.running) await cluster.start();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`create database ${name}`);
+    } finally {
+      await admin.end();
+    }
+  }
+
   async function start(env: Record<string, string>, waitForReady = true) {
     const server = await startServerProcess({ LOG_LEVEL: 'info', ...env }, undefined, { waitForReady });
     servers.push(server);
@@ -86,12 +99,7 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
   }, 120_000);
 
   it('survives its database killed under load: requests in flight fail with a code, and it serves again within 5 s of the restart', async () => {
-    await cluster.start().catch(() => {}); // already up after the first test, unless run alone
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query('drop database if exists kb_load with (force)');
-    await admin.query('create database kb_load');
-    await admin.end();
+    await createDatabase('kb_load');
     const server = await start({ DATABASE_URL: cluster.urlOf('kb_load') });
 
     const answers: Answer[] = [];
@@ -143,11 +151,7 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
     ['a statement runs past DB_STATEMENT_TIMEOUT_MS', { DB_STATEMENT_TIMEOUT_MS: '300', DB_LOCK_TIMEOUT_MS: '0' }, /time limit/],
     ['a request runs past REQUEST_TIMEOUT_MS', { DB_STATEMENT_TIMEOUT_MS: '0', DB_LOCK_TIMEOUT_MS: '0', REQUEST_TIMEOUT_MS: '300' }, /deadline/],
   ])('answers TIMEOUT (504) when %s, and keeps serving', async (_, env, message) => {
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query('drop database if exists kb_timeout with (force)');
-    await admin.query('create database kb_timeout');
-    await admin.end();
+    await createDatabase('kb_timeout');
     const server = await start({ DATABASE_URL: cluster.urlOf('kb_timeout'), ...env });
 
     // A statement kept waiting by another session's lock runs long by any measure.
@@ -167,5 +171,27 @@ describe.runIf(runFaults)('database faults, on a throwaway Postgres cluster', ()
       await locker.end();
       await server.stop();
     }
+  }, 120_000);
+
+  it('answers TIMEOUT when a genuinely slow query through the API runs past a tiny DB_STATEMENT_TIMEOUT_MS', async () => {
+    await createDatabase('kb_slow');
+    const server = await start({ DATABASE_URL: cluster.urlOf('kb_slow'), DB_STATEMENT_TIMEOUT_MS: '10' });
+
+    // 300,000 more events: counting them by month takes far longer than 10 ms.
+    const filler = new pg.Client({ connectionString: cluster.urlOf('kb_slow') });
+    await filler.connect();
+    try {
+      await filler.query(`insert into event (slug, title, summary, category, date_earliest, date_latest, date_precision)
+        select 'filler-' || n, 'Filler event ' || n, 'A filler summary', 'OTHER', date '2020-01-01' + n % 2000, date '2020-01-01' + n % 2000, 'DAY'
+        from generate_series(1, 300000) as n`);
+      await filler.query('analyze event');
+    } finally {
+      await filler.end();
+    }
+    const answer = await ask(server.port, '{ eventCounts(by: MONTH) { key count } }');
+    expect(answer.status).toBe(504);
+    expect(answer.codes).toEqual(['TIMEOUT']);
+    expect(server.child.exitCode).toBeNull();
+    await server.stop();
   }, 120_000);
 });

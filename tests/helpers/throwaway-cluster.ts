@@ -20,6 +20,7 @@ export interface ThrowawayCluster {
   /** A URL of its `postgres` database (trust authentication, loopback only). */
   readonly url: string;
   readonly port: number;
+  readonly running: boolean;
   /** The same server's URL for another database. */
   urlOf(database: string): string;
   start(): Promise<void>;
@@ -52,6 +53,9 @@ export async function createCluster(): Promise<ThrowawayCluster> {
   return {
     url,
     port,
+    get running() {
+      return running;
+    },
     urlOf: (database) => url.replace(/\/postgres$/, `/${database}`),
     async start() {
       await asPostgres('pg_ctl', [
