@@ -13,7 +13,31 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  readonly timeouts: Timeouts;
 }
+
+/** Milliseconds; 0 turns one off. The Postgres ones are set on every session the server opens. */
+export interface Timeouts {
+  /** Postgres `statement_timeout`. */
+  readonly statementMs: number;
+  /** Postgres `lock_timeout`. */
+  readonly lockMs: number;
+  /** Postgres `idle_in_transaction_session_timeout`. */
+  readonly idleInTransactionMs: number;
+  /** How long a query waits for a pooled connection, or for a new one to open. */
+  readonly poolWaitMs: number;
+  /** The deadline of a whole GraphQL request. */
+  readonly requestMs: number;
+}
+
+/** Each timeout's environment variable and default. */
+export const TIMEOUT_VARIABLES = {
+  statementMs: ['DB_STATEMENT_TIMEOUT_MS', 5_000],
+  lockMs: ['DB_LOCK_TIMEOUT_MS', 1_000],
+  idleInTransactionMs: ['DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000],
+  poolWaitMs: ['DB_POOL_TIMEOUT_MS', 5_000],
+  requestMs: ['REQUEST_TIMEOUT_MS', 10_000],
+} as const satisfies Record<keyof Timeouts, readonly [string, number]>;
 
 /** The embedded database's directory when DATABASE_URL is unset; `./data/` is ignored by git. */
 export const DEFAULT_DATA_DIR = path.join('data', 'pglite');
@@ -32,8 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT, problems);
   const host = parseHost(env.HOST, problems);
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
+  const timeouts = parseTimeouts(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ database: database!, port: port!, host: host!, logLevel: logLevel! });
+  return Object.freeze({ database: database!, port: port!, host: host!, logLevel: logLevel!, timeouts });
 }
 
 /** A URL without its password, for logs. */
@@ -94,6 +119,20 @@ function parseLogLevel(value: string | undefined, problems: string[]): LogLevel 
     return undefined;
   }
   return level as LogLevel;
+}
+
+function parseTimeouts(env: NodeJS.ProcessEnv, problems: string[]): Timeouts {
+  const entries = Object.entries(TIMEOUT_VARIABLES).map(([key, [name, fallback]]) => {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') return [key, fallback];
+    // Postgres takes at most 2^31 - 1 ms for its timeouts.
+    if (!/^\d+$/.test(value.trim()) || Number(value) > 2_147_483_647) {
+      problems.push(`${name} must be a whole number of milliseconds (0 turns it off); got '${value}'`);
+      return [key, fallback];
+    }
+    return [key, Number(value)];
+  });
+  return Object.freeze(Object.fromEntries(entries)) as unknown as Timeouts;
 }
 
 function redact(value: string): string {

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
-import { MigrationError, migrateToLatest } from './db/migrate.js';
-import { loadSeeds } from './db/seed.js';
+import { describeUnavailable } from './db/faults.js';
+import { MigrationError } from './db/migrate.js';
+import { prepareDatabase, StartupStatus } from './db/startup.js';
 import { readSeeds, SeedValidationError } from './db/seed-files.js';
 import { createServer } from './server.js';
 
@@ -26,16 +27,16 @@ const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 try {
   // Seeds are checked before the database is touched: a bad seed changes nothing.
   const seeds = readSeeds();
-  const database = await openDatabase(config.database);
-  const applied = await migrateToLatest(database.db);
-  if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
-  const seeded = await loadSeeds(database.db, seeds, 'if-empty', (message) => logger.info(`seeding ${message}`));
-  if (seeded.status === 'loaded') logger.info({ counts: seeded.counts }, 'loaded the seeds into an empty knowledge base');
-  if (seeded.status === 'other-data') {
-    logger.warn({ counts: seeded.counts }, 'the knowledge base differs from seeds/; `npm run db:seed -- --reset` replaces it');
-  }
+  const database = await openDatabase(config.database, {
+    timeouts: config.timeouts,
+    onConnectionError: (error) =>
+      logger.warn({ reason: describeUnavailable(error), cause: error.message }, 'a database connection broke; its query fails, the pool reconnects'),
+  });
 
-  const server = http.createServer(createServer({ db: database.db, logger }));
+  // Listening comes first: with the database still down, /health answers, /ready says why not, operations get SERVICE_UNAVAILABLE.
+  const startup = new StartupStatus();
+  const yoga = createServer({ db: database.db, logger, startup, requestTimeoutMs: config.timeouts.requestMs });
+  const server = http.createServer(yoga);
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -45,10 +46,12 @@ try {
     `serving GraphiQL at ${url} on ${database.engine} (${database.location})`,
   );
 
+  const preparing = new AbortController();
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    preparing.abort();
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
@@ -64,6 +67,15 @@ try {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  const prepared = await prepareDatabase({ target: config.database, database, seeds, logger, status: startup, signal: preparing.signal }).then(
+    () => true,
+    (error: unknown) => {
+      if (preparing.signal.aborted) return false; // shutting down: stop() exits
+      throw error;
+    },
+  );
+  if (prepared) logger.info({ ready: true }, 'ready: the knowledge base is migrated and seeded');
 } catch (error) {
   // Bad seeds and an unreachable or failing database are reported as such; only a surprise needs its stack.
   const expected = error instanceof SeedValidationError || error instanceof MigrationError || (error as { code?: unknown }).code !== undefined;

@@ -5,12 +5,19 @@ import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
+import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
+import type { StartupStatus } from './db/startup.js';
+import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
 import { schema } from './schema/index.js';
 
 export interface ServerOptions {
   readonly db: Kysely<DB>;
   readonly logger: Logger;
+  /** Set while main.ts is still migrating and seeding; absent, the database is taken as prepared. */
+  readonly startup?: StartupStatus;
+  /** The deadline of every operation; 0 or absent: none. */
+  readonly requestTimeoutMs?: number;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -19,7 +26,7 @@ const REQUEST_ID_HEADER = 'x-request-id';
 export const EXAMPLE_OPERATIONS = readFileSync(new URL('../schema/examples.graphql', import.meta.url), 'utf8');
 
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
-export function createServer({ db, logger }: ServerOptions) {
+export function createServer({ db, logger, startup, requestTimeoutMs = 0 }: ServerOptions) {
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
@@ -27,19 +34,26 @@ export function createServer({ db, logger }: ServerOptions) {
     graphiql: { title: 'Crisis knowledge base', defaultQuery: EXAMPLE_OPERATIONS },
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError },
     healthCheckEndpoint: '/health',
-    plugins: [useRequestLogging(logger), useReadinessCheck({ endpoint: '/ready', check: () => readiness(db) })],
+    plugins: [
+      useRequestLogging(logger),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(db, startup) }),
+      ...(startup ? [useStartupGate(startup)] : []),
+      useRequestDeadline(requestTimeoutMs),
+    ],
   });
 }
 
-async function readiness(db: Kysely<DB>): Promise<Response | boolean> {
+async function readiness(db: Kysely<DB>, startup?: StartupStatus): Promise<Response | boolean> {
+  if (startup !== undefined && !startup.ready) return notReady(startup.reason);
   let pending: string[];
   try {
     await sql`select 1`.execute(db);
     pending = await pendingMigrations(db);
   } catch (error) {
-    return notReady(`database unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    // The driver's message names the host and port; the reason is public, so it says only what went wrong.
+    return notReady(`database unreachable: ${describeUnavailable(error)}`);
   }
   if (pending.length > 0) return notReady(`database not migrated: ${pending.length} pending migration(s)`);
   return true;

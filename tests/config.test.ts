@@ -14,7 +14,24 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded database on disk, port 4000, loopback, info logs', () => {
-    expect(loadConfig({})).toEqual({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info' });
+    expect(loadConfig({})).toEqual({
+      database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR },
+      port: 4000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
+    });
+  });
+
+  it('takes every timeout from its variable, 0 turning it off', () => {
+    const env = {
+      DB_STATEMENT_TIMEOUT_MS: '250',
+      DB_LOCK_TIMEOUT_MS: '0',
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000',
+      DB_POOL_TIMEOUT_MS: '100',
+      REQUEST_TIMEOUT_MS: '3000',
+    };
+    expect(loadConfig(env).timeouts).toEqual({ statementMs: 250, lockMs: 0, idleInTransactionMs: 60000, poolWaitMs: 100, requestMs: 3000 });
   });
 
   it('chooses the engine from DATABASE_URL', () => {
@@ -44,6 +61,9 @@ describe('configuration', () => {
     [{ PORT: 'http' }, /PORT/],
     [{ HOST: 'a host' }, /HOST/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ DB_STATEMENT_TIMEOUT_MS: '5s' }, /DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/],
+    [{ REQUEST_TIMEOUT_MS: '-1' }, /REQUEST_TIMEOUT_MS/],
+    [{ DB_LOCK_TIMEOUT_MS: '2147483648' }, /DB_LOCK_TIMEOUT_MS/],
   ])('refuses %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

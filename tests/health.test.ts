@@ -46,7 +46,8 @@ describe('health and readiness', () => {
       const yoga = serverOn(database.db);
       const ready = await yoga.fetch('http://test/ready');
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^database unreachable: .*ECONNREFUSED/) });
+      // The reason is public: it says what went wrong, never where the database is.
+      expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable: connection refused' });
       expect((await yoga.fetch('http://test/health')).status).toBe(200);
     } finally {
       await database.close();

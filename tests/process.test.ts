@@ -32,6 +32,7 @@ async function graphql(port: number, query: string) {
 
 const COUNT = '{ __typename events(first: 0) { totalCount } }';
 
+// An embedded start-up (create, migrate, seed) takes 10–30 s on a busy 2-core machine: past the default limit.
 describe('the server process', () => {
   it('starts on an in-memory database, says where in one line, seeds it, and stops gracefully mid-request', async () => {
     const server = await start({ DATABASE_URL: 'memory://' });
@@ -58,7 +59,7 @@ describe('the server process', () => {
     expect(response).toContain(`"totalCount":${seeds.events.length}`);
     expect(await server.exited).toBe(0);
     expect(server.logs.at(-1)?.msg).toBe('stopped');
-  });
+  }, 90_000);
 
   it('keeps its embedded database under ./data/ across restarts, loading the seeds only once', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'kb-data-'));
@@ -72,7 +73,7 @@ describe('the server process', () => {
     expect(second.logs.some((entry) => String(entry.msg).startsWith('seeding') || String(entry.msg).startsWith('loaded'))).toBe(false);
     expect((await graphql(second.port, COUNT)).data.events.totalCount).toBe(seeds.events.length);
     expect(await second.stop()).toBe(0);
-  });
+  }, 90_000);
 
   it('runs on a Postgres server given by DATABASE_URL', async () => {
     const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

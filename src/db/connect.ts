@@ -4,7 +4,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, type LogConfig, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { type DatabaseTarget, describeDatabase } from '../config.js';
+import { type DatabaseTarget, describeDatabase, type Timeouts } from '../config.js';
+import { CancellableClient } from './cancellation.js';
 import type { DB } from './database.js';
 
 export interface Database {
@@ -24,6 +25,13 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** Restore an embedded database from a `dumpDataDir()` archive instead of creating one. */
   readonly loadDataDir?: Blob;
+  /**
+   * Set on every Postgres session, with the pool's bounded wait for a connection.
+   * Unset: no timeouts, for migrations, seeding and the CLI, whose long statements are expected.
+   */
+  readonly timeouts?: Omit<Timeouts, 'requestMs'>;
+  /** Told of every connection that breaks, in use or idle; the query on it fails, nothing else does. */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 // One set of type parsers for both engines: dates stay `YYYY-MM-DD` strings
@@ -39,13 +47,25 @@ const typeParsers: pg.CustomTypesConfig = {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   const location = describeDatabase(target);
   if (target.engine === 'postgres') {
+    const { timeouts, onConnectionError = () => {} } = options;
     const pool = new pg.Pool({
       connectionString: target.url,
+      Client: CancellableClient,
       max: options.poolSize ?? 10,
       types: typeParsers,
       application_name: 'crisis-kb',
+      ...(timeouts && {
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+        connectionTimeoutMillis: timeouts.poolWaitMs,
+      }),
     });
-    // An idle client losing its connection must not crash the process; the next query reports it.
+    // pg's Pool listens for errors on idle clients only: a checked-out client whose
+    // connection drops would emit an unhandled 'error' and end the process. Its query
+    // fails with the error; the pool then discards the broken client.
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+    // The pool re-emits an idle client's error, which the listener above has already been told.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
     return { db, engine: 'postgres', location, close: () => db.destroy() };

@@ -16,8 +16,15 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** The real server, `node src/main.ts`, on the Node running the tests; resolves once it listens. */
-export async function startServerProcess(env: Record<string, string | undefined>, cwd?: string): Promise<ServerProcess> {
+/**
+ * The real server, `node src/main.ts`, on the Node running the tests; resolves once it listens
+ * and, unless `waitForReady` is false, has migrated and seeded its database.
+ */
+export async function startServerProcess(
+  env: Record<string, string | undefined>,
+  cwd?: string,
+  { waitForReady = true }: { waitForReady?: boolean } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
     cwd,
     env: { ...process.env, DATABASE_URL: undefined, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -27,6 +34,8 @@ export async function startServerProcess(env: Record<string, string | undefined>
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
+    let listening: number | undefined;
+    let ready = false;
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -37,7 +46,9 @@ export async function startServerProcess(env: Record<string, string | undefined>
         try {
           const entry = JSON.parse(line);
           logs.push(entry);
-          if (entry.url && entry.port) resolve(entry.port);
+          if (entry.url && entry.port) listening = entry.port;
+          if (entry.ready === true) ready = true;
+          if (listening !== undefined && (ready || !waitForReady)) resolve(listening);
         } catch {
           // Not a log line; kept in `output` for the failure message.
         }

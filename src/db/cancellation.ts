@@ -1,0 +1,69 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+
+// The request's deadline reaches the driver through async context rather than
+// through every query function's arguments: SQL stays plain `(db, …)` functions.
+const scope = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs `work` so that a Postgres statement it has running when `signal` aborts is cancelled on the server. */
+export function runCancellable<T>(signal: AbortSignal, work: () => T): T {
+  return scope.run(signal, work);
+}
+
+/** What pg keeps private but a cancel request needs; present in pg 8, exercised by the tests on Postgres. */
+interface ClientInternals {
+  _getActiveQuery(): unknown;
+  readonly processID: number;
+  readonly secretKey: number;
+  readonly host: string;
+  readonly port: number;
+  readonly connection: {
+    on(event: 'error' | 'connect', listener: () => void): void;
+    connect(portOrPath: number | string, host?: string): void;
+    cancel(processID: number, secretKey: number): void;
+  };
+}
+
+/**
+ * A pg client whose statements stop on the server when their request's signal
+ * aborts: pg has no AbortSignal support, so this sends Postgres's own cancel
+ * request (a separate connection carrying the backend's key). Like every
+ * cancel request it races the statement's end: a statement finishing at that
+ * instant is unaffected, since Postgres ignores a cancel for an idle backend.
+ */
+export class CancellableClient extends pg.Client {
+  readonly #config: pg.ClientConfig;
+
+  constructor(config: pg.ClientConfig = {}) {
+    super(config);
+    this.#config = config;
+  }
+
+  // pg declares a dozen overloads of `query`; each is passed through unchanged, so `any` stands for theirs.
+  override query(...args: any[]): any {
+    const signal = scope.getStore();
+    const promised = typeof args.at(-1) !== 'function' && typeof (args[0] as { submit?: unknown } | undefined)?.submit !== 'function';
+    // A request past its deadline starts no more statements.
+    if (signal?.aborted && promised) return Promise.reject(signal.reason);
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (signal === undefined || !(result instanceof Promise)) return result;
+    const onAbort = () => this.#cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = () => signal.removeEventListener('abort', onAbort);
+    result.then(forget, forget);
+    return result;
+  }
+
+  // What pg's own Client#cancel does, without its deprecated `activeQuery` getter: a fresh
+  // connection, set up as this client's was (TLS included), carrying this backend's key.
+  #cancel(): void {
+    const self = this as unknown as ClientInternals;
+    if (self._getActiveQuery() == null) return;
+    const { connection, host, port } = new pg.Client(this.#config) as unknown as ClientInternals;
+    // The cancel connection failing (the database just went away) must not crash anything.
+    connection.on('error', () => {});
+    connection.on('connect', () => connection.cancel(self.processID, self.secretKey));
+    if (host.startsWith('/')) connection.connect(`${host}/.s.PGSQL.${port}`);
+    else connection.connect(port, host);
+  }
+}
