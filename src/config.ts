@@ -13,6 +13,10 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  /** Shared store for the response cache and persisted queries, so instances share them; null keeps them in memory. */
+  readonly redisUrl: string | null;
+  /** Allow-list mode: only the persisted operations (schema/examples.graphql) run, by hash. */
+  readonly persistedOperationsOnly: boolean;
 }
 
 /** The embedded database's directory when DATABASE_URL is unset; `./data/` is ignored by git. */
@@ -32,8 +36,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT, problems);
   const host = parseHost(env.HOST, problems);
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
+  const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
+  const persistedOperationsOnly = parseBoolean('PERSISTED_OPERATIONS_ONLY', env.PERSISTED_OPERATIONS_ONLY, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ database: database!, port: port!, host: host!, logLevel: logLevel! });
+  return Object.freeze({
+    database: database!,
+    port: port!,
+    host: host!,
+    logLevel: logLevel!,
+    redisUrl: redisUrl!,
+    persistedOperationsOnly: persistedOperationsOnly!,
+  });
 }
 
 /** A URL without its password, for logs. */
@@ -94,6 +107,30 @@ function parseLogLevel(value: string | undefined, problems: string[]): LogLevel 
     return undefined;
   }
   return level as LogLevel;
+}
+
+function parseRedisUrl(value: string | undefined, problems: string[]): string | null | undefined {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`REDIS_URL is not a valid URL: '${redact(value)}'`);
+    return undefined;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    problems.push(`REDIS_URL must be redis://… or rediss://…; got '${url.protocol}//…'`);
+    return undefined;
+  }
+  return value;
+}
+
+function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean | undefined {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(normalized)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  problems.push(`${name} must be true or false; got '${value}'`);
+  return undefined;
 }
 
 function redact(value: string): string {

@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded database on disk, port 4000, loopback, info logs', () => {
-    expect(loadConfig({})).toEqual({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info' });
+    expect(loadConfig({})).toEqual({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info', redisUrl: null, persistedOperationsOnly: false });
   });
 
   it('chooses the engine from DATABASE_URL', () => {
@@ -26,6 +26,13 @@ describe('configuration', () => {
 
   it('takes PORT, HOST and LOG_LEVEL', () => {
     expect(loadConfig({ PORT: '0', HOST: '0.0.0.0', LOG_LEVEL: 'DEBUG' })).toMatchObject({ port: 0, host: '0.0.0.0', logLevel: 'debug' });
+  });
+
+  it('takes REDIS_URL and PERSISTED_OPERATIONS_ONLY', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', PERSISTED_OPERATIONS_ONLY: 'true' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      persistedOperationsOnly: true,
+    });
   });
 
   it('never shows a password when it describes the database', () => {
@@ -44,6 +51,9 @@ describe('configuration', () => {
     [{ PORT: 'http' }, /PORT/],
     [{ HOST: 'a host' }, /HOST/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be redis:/],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
+    [{ PERSISTED_OPERATIONS_ONLY: 'maybe' }, /PERSISTED_OPERATIONS_ONLY must be true or false/],
   ])('refuses %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
