@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
@@ -35,7 +36,16 @@ try {
     logger.warn({ counts: seeded.counts }, 'the knowledge base differs from seeds/; `npm run db:seed -- --reset` replaces it');
   }
 
-  const server = http.createServer(createServer({ db: database.db, logger }));
+  // One prefix for every key this service writes, so a shared Redis can hold other things too.
+  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { keyPrefix: 'crisis-kb:', lazyConnect: true });
+  if (redis !== null) {
+    redis.on('error', (error) => logger.warn({ err: error.message }, 'redis: %s', error.message));
+    await redis.connect();
+  }
+
+  const server = http.createServer(
+    createServer({ db: database.db, logger, redis, persistedOperationsOnly: config.persistedOperationsOnly }),
+  );
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -59,6 +69,7 @@ try {
     await closed;
     clearTimeout(cut);
     await database.close();
+    await redis?.quit();
     logger.info('stopped');
     process.exit(0);
   };
