@@ -71,5 +71,5 @@ describe('configuration', () => {
     expect(code).toBe(1);
     expect(output).toContain("PORT must be an integer from 0 to 65535 (0 picks a free port); got '70000'");
     expect(output).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 });

@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 
@@ -8,14 +7,15 @@ export const graphiqlOptions: GraphiQLOptions = {
   defaultQuery: EXAMPLE_OPERATIONS,
 };
 
-let page: string | undefined;
+let page: Promise<string> | undefined;
 
 /**
  * The whole GraphiQL page, scripts, styles and editor workers inlined from
  * @graphql-yoga/render-graphiql, so it works with no outside host (Yoga's
- * default loads them from a CDN). Rendered once: the page is about 9 MB.
+ * default loads them from a CDN). That module is 9 MB of JavaScript, so it is
+ * loaded on the first visit rather than at start-up, and the page rendered once.
  */
-export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
-  page ??= renderGraphiQL(options);
+export function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
   return page;
 }
