@@ -33,7 +33,16 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'], headless: true });
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      // Chromium's own calls home, which this test would otherwise refuse by the dozen.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ], headless: true });
   page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
   await page.setRequestInterception(true);
