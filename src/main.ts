@@ -8,7 +8,6 @@ import { openDatabase } from './db/connect.js';
 import { MigrationError, migrateToLatest } from './db/migrate.js';
 import { loadSeeds } from './db/seed.js';
 import { readSeeds, SeedValidationError } from './db/seed-files.js';
-import { createServer } from './server.js';
 
 /** How long requests in flight get to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -25,9 +24,14 @@ try {
 const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 
 try {
-  // Seeds are checked before the database is touched: a bad seed changes nothing.
+  // Opening first and importing the server (the schema, Yoga and its plugins)
+  // without waiting: the embedded engine compiles its WebAssembly on other
+  // threads while the schema is built and the seeds are read on this one.
+  // Seeds are still checked before anything is migrated or loaded: a bad seed changes no data.
+  const opening = openDatabase(config.database);
+  const serverModule = import('./server.js');
   const seeds = readSeeds();
-  const database = await openDatabase(config.database);
+  const database = await opening;
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
   const seeded = await loadSeeds(database.db, seeds, 'if-empty', (message) => logger.info(`seeding ${message}`));
@@ -43,6 +47,7 @@ try {
     await redis.connect();
   }
 
+  const { createServer } = await serverModule;
   const server = http.createServer(
     createServer({ db: database.db, logger, redis, persistedOperationsOnly: config.persistedOperationsOnly }),
   );
