@@ -41,7 +41,16 @@ try {
   }
 
   // One prefix for every key this service writes, so a shared Redis can hold other things too.
-  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { keyPrefix: 'crisis-kb:', lazyConnect: true });
+  const redis =
+    config.redisUrl === null
+      ? null
+      : new Redis(config.redisUrl, {
+          keyPrefix: 'crisis-kb:',
+          lazyConnect: true,
+          // While Redis is away, commands fail at once and requests go uncached, rather than wait for it.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+        });
   if (redis !== null) {
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis: %s', error.message));
     await redis.connect();

@@ -204,6 +204,30 @@ describe('with Redis, instances share', () => {
   });
 });
 
+describe('with Redis unreachable', () => {
+  it('answers uncached rather than failing, and still takes queries with their text', async () => {
+    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    try {
+      const yoga = serverWith({ redis });
+      const url = getUrl('{ actor(slug: "russia") { name } }');
+      for (let i = 0; i < 2; i++) {
+        const answer = await (await yoga.fetch(url)).json();
+        expect(answer, JSON.stringify(logLines.filter((line) => line.level >= 50))).toEqual({ data: { actor: { name: 'Russia' } } });
+      }
+      const query = '{ actor(slug: "kremlin") { name } }';
+      const registered = await yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, extensions: JSON.parse(persisted(sha256(query))) }),
+      });
+      expect(await registered.json()).toEqual({ data: { actor: { name: 'Kremlin' } } });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
 describe('for operators', () => {
   it('serves Prometheus metrics: requests and durations by operation, errors by code', async () => {
     const yoga = serverWith();

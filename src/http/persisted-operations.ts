@@ -75,11 +75,12 @@ export function usePersistedQueries({ manifest, only, redis }: PersistedOperatio
   });
 }
 
+/** With Redis down, a hash is unknown (the client then sends the text) and nothing is stored: degraded, not failed. */
 function redisStore(redis: Redis): APQStore {
   return {
-    get: (hash: string) => redis.get(`apq:${hash}`),
+    get: (hash: string) => redis.get(`apq:${hash}`).catch(() => null),
     set: async (hash: string, query: string) => {
-      await redis.set(`apq:${hash}`, query, 'EX', APQ_TTL_SECONDS);
+      await redis.set(`apq:${hash}`, query, 'EX', APQ_TTL_SECONDS).catch(() => undefined);
     },
   };
 }

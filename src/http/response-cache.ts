@@ -70,7 +70,24 @@ export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000 }: Resp
  */
 function redisCacheWithoutEntityIndex(redis: Redis): Cache {
   const cache = createRedisCache({ redis });
-  return { get: cache.get, invalidate: () => {}, set: (id, data, _entities, ttl) => cache.set(id, data, [], ttl) };
+  // Redis down means uncached answers, not failed ones.
+  return {
+    get: async (id) => {
+      try {
+        return await cache.get(id);
+      } catch {
+        return undefined;
+      }
+    },
+    invalidate: () => {},
+    set: async (id, data, _entities, ttl) => {
+      try {
+        await cache.set(id, data, [], ttl);
+      } catch {
+        // Not cached this time.
+      }
+    },
+  };
 }
 
 function memoized<T>(read: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
