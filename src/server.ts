@@ -92,6 +92,10 @@ function useRequestLogging(logger: Logger): Plugin {
       started.set(request, performance.now());
       requestId(request);
     },
+    // A cached answer skips execution, so the name the client gave stands in for it.
+    onParams({ request, params }) {
+      if (params.operationName) operations.set(request, params.operationName);
+    },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
       const operation = getOperationAST(args.document, args.operationName);

@@ -253,7 +253,11 @@ describe('for operators', () => {
     });
     await yoga.fetch('http://test/health', { headers: { 'x-request-id': 'probe-1' } });
     await yoga.fetch('http://test/ready', { headers: { 'x-request-id': 'probe-2' } });
+    const cached = getUrl(manifest[hashOf('Search')]!, { operationName: 'Search' });
+    await yoga.fetch(cached);
+    await yoga.fetch(cached, { headers: { 'x-request-id': 'op-log-2' } });
     const line = (id: string) => logLines.find((entry) => entry.msg === 'request' && entry.requestId === id);
+    expect(line('op-log-2')).toMatchObject({ level: 30, operation: 'Search' });
     expect(line('op-log-1')).toMatchObject({ level: 30, path: '/graphql', status: 200, operation: 'CountsForAChart' });
     expect(line('probe-1')).toMatchObject({ level: 20, path: '/health' });
     expect(line('probe-2')).toMatchObject({ level: 20, path: '/ready' });
