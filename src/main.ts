@@ -64,10 +64,6 @@ try {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
-  logger.info(
-    { engine: database.engine, database: database.location, host: config.host, port, url },
-    `serving GraphiQL at ${url} on ${database.engine} (${database.location})`,
-  );
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -89,6 +85,11 @@ try {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only once the handlers are in place: a supervisor that signals as soon as it reads this line must not find the default action (death).
+  logger.info(
+    { engine: database.engine, database: database.location, host: config.host, port, url },
+    `serving GraphiQL at ${url} on ${database.engine} (${database.location})`,
+  );
 } catch (error) {
   // Bad seeds and an unreachable or failing database are reported as such; only a surprise needs its stack.
   const expected = error instanceof SeedValidationError || error instanceof MigrationError || (error as { code?: unknown }).code !== undefined;
