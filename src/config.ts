@@ -14,6 +14,10 @@ export interface Config {
   readonly host: string;
   readonly logLevel: LogLevel;
   readonly timeouts: Timeouts;
+  /** Shared store for the response cache and persisted queries, so instances share them; null keeps them in memory. */
+  readonly redisUrl: string | null;
+  /** Allow-list mode: only the persisted operations (schema/examples.graphql) run, by hash. */
+  readonly persistedOperationsOnly: boolean;
 }
 
 /** Milliseconds; 0 turns one off. The Postgres ones are set on every session the server opens. */
@@ -57,8 +61,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = parseHost(env.HOST, problems);
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
   const timeouts = parseTimeouts(env, problems);
+  const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
+  const persistedOperationsOnly = parseBoolean('PERSISTED_OPERATIONS_ONLY', env.PERSISTED_OPERATIONS_ONLY, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ database: database!, port: port!, host: host!, logLevel: logLevel!, timeouts });
+  return Object.freeze({
+    database: database!,
+    port: port!,
+    host: host!,
+    logLevel: logLevel!,
+    redisUrl: redisUrl!,
+    persistedOperationsOnly: persistedOperationsOnly!,
+    timeouts,
+  });
 }
 
 /** A URL without its password, for logs. */
@@ -133,6 +147,30 @@ function parseTimeouts(env: NodeJS.ProcessEnv, problems: string[]): Timeouts {
     return [key, Number(value)];
   });
   return Object.freeze(Object.fromEntries(entries)) as unknown as Timeouts;
+}
+
+function parseRedisUrl(value: string | undefined, problems: string[]): string | null | undefined {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`REDIS_URL is not a valid URL: '${redact(value)}'`);
+    return undefined;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    problems.push(`REDIS_URL must be redis://… or rediss://…; got '${url.protocol}//…'`);
+    return undefined;
+  }
+  return value;
+}
+
+function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean | undefined {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(normalized)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  problems.push(`${name} must be true or false; got '${value}'`);
+  return undefined;
 }
 
 function redact(value: string): string {

@@ -8,7 +8,7 @@ import { describeUnavailable } from './db/faults.js';
 import { MigrationError } from './db/migrate.js';
 import { prepareDatabase, StartupStatus } from './db/startup.js';
 import { readSeeds, SeedValidationError } from './db/seed-files.js';
-import { createServer } from './server.js';
+import { connectRedis } from './redis.js';
 
 /** How long requests in flight get to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -25,26 +25,36 @@ try {
 const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 
 try {
-  // Seeds are checked before the database is touched: a bad seed changes nothing.
-  const seeds = readSeeds();
-  const database = await openDatabase(config.database, {
+  // Opening first and importing the server (the schema, Yoga and its plugins)
+  // without waiting: the embedded engine compiles its WebAssembly on other
+  // threads while the schema is built and the seeds are read on this one.
+  // Seeds are still checked before anything is migrated or loaded: a bad seed changes no data.
+  const opening = openDatabase(config.database, {
     timeouts: config.timeouts,
     onConnectionError: (error) =>
       logger.warn({ reason: describeUnavailable(error), cause: error.message }, 'a database connection broke; its query fails, the pool reconnects'),
   });
+  const serverModule = import('./server.js');
+  const seeds = readSeeds();
+  const database = await opening;
+  const redis = config.redisUrl === null ? null : connectRedis(config.redisUrl, logger);
 
   // Listening comes first: with the database still down, /health answers, /ready says why not, operations get SERVICE_UNAVAILABLE.
   const startup = new StartupStatus();
-  const yoga = createServer({ db: database.db, logger, startup, requestTimeoutMs: config.timeouts.requestMs });
+  const { createServer } = await serverModule;
+  const yoga = createServer({
+    db: database.db,
+    logger,
+    startup,
+    requestTimeoutMs: config.timeouts.requestMs,
+    redis,
+    persistedOperationsOnly: config.persistedOperationsOnly,
+  });
   const server = http.createServer(yoga);
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
-  logger.info(
-    { engine: database.engine, database: database.location, host: config.host, port, url },
-    `serving GraphiQL at ${url} on ${database.engine} (${database.location})`,
-  );
 
   const preparing = new AbortController();
   let stopping = false;
@@ -62,11 +72,17 @@ try {
     await closed;
     clearTimeout(cut);
     await database.close();
+    await redis?.quit();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only once the handlers are in place: a supervisor that signals as soon as it reads this line must not find the default action (death).
+  logger.info(
+    { engine: database.engine, database: database.location, host: config.host, port, url },
+    `serving GraphiQL at ${url} on ${database.engine} (${database.location})`,
+  );
 
   const prepared = await prepareDatabase({ target: config.database, database, seeds, logger, status: startup, signal: preparing.signal }).then(
     () => true,

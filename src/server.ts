@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { getOperationAST } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { type Context, createContext } from './context.js';
@@ -9,6 +10,8 @@ import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
+import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
+import { httpPlugins } from './http/plugins.js';
 import { schema } from './schema/index.js';
 
 export interface ServerOptions {
@@ -18,20 +21,24 @@ export interface ServerOptions {
   readonly startup?: StartupStatus;
   /** The deadline of every operation; 0 or absent: none. */
   readonly requestTimeoutMs?: number;
+  /** Shares the response cache and persisted queries between instances; in memory without it. */
+  readonly redis?: Redis | null;
+  /** Allow-list mode: only the persisted example operations run, by hash. */
+  readonly persistedOperationsOnly?: boolean;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
-/** The operations GraphiQL opens with, shipped beside the printed schema. */
-export const EXAMPLE_OPERATIONS = readFileSync(new URL('../schema/examples.graphql', import.meta.url), 'utf8');
+export { EXAMPLE_OPERATIONS } from './http/examples.js';
 
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
-export function createServer({ db, logger, startup, requestTimeoutMs = 0 }: ServerOptions) {
+export function createServer({ db, logger, startup, requestTimeoutMs = 0, redis = null, persistedOperationsOnly = false }: ServerOptions) {
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
     logging: logger,
-    graphiql: { title: 'Crisis knowledge base', defaultQuery: EXAMPLE_OPERATIONS },
+    graphiql: graphiqlOptions,
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
@@ -41,6 +48,7 @@ export function createServer({ db, logger, startup, requestTimeoutMs = 0 }: Serv
       useReadinessCheck({ endpoint: '/ready', check: () => readiness(db, startup) }),
       ...(startup ? [useStartupGate(startup)] : []),
       useRequestDeadline(requestTimeoutMs),
+      ...httpPlugins({ db, redis, persistedOperationsOnly }),
     ],
   });
 }
@@ -79,23 +87,41 @@ function requestLogger(logger: Logger, request: Request): Logger {
   return logger.child({ requestId: requestId(request) });
 }
 
-/** One log line per request, with its id, which is also returned in the `x-request-id` header. */
+/** Probes and scrapes come every few seconds; at info they would drown the requests worth reading. */
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * One log line per request, with its id, which is also returned in the
+ * `x-request-id` header, and the operation it ran (named in the document even
+ * when the client sent only a persisted query's hash).
+ */
 function useRequestLogging(logger: Logger): Plugin {
   const started = new WeakMap<Request, number>();
+  const operations = new WeakMap<Request, string>();
   return {
     onRequest({ request }) {
       started.set(request, performance.now());
       requestId(request);
     },
+    // A cached answer skips execution, so the name the client gave stands in for it.
+    onParams({ request, params }) {
+      if (params.operationName) operations.set(request, params.operationName);
+    },
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (request !== undefined && operation) operations.set(request, operation.name?.value ?? `anonymous ${operation.operation}`);
+    },
     onResponse({ request, response }) {
       const id = requestId(request);
       response.headers.set(REQUEST_ID_HEADER, id);
       const url = new URL(request.url);
-      logger.info(
+      logger[QUIET_PATHS.has(url.pathname) ? 'debug' : 'info'](
         {
           requestId: id,
           method: request.method,
           path: url.pathname,
+          operation: operations.get(request),
           status: response.status,
           ms: Math.round((performance.now() - (started.get(request) ?? performance.now())) * 10) / 10,
         },

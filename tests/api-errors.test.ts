@@ -61,7 +61,7 @@ describe('client mistakes get clear errors with extensions.code', () => {
 
   it('rejects IDs of the wrong type or not IDs at all, in filters', async () => {
     const event = (await server.query('{ events(first: 1) { nodes { id } } }')).data!.events.nodes[0].id;
-    for (const id of [event, 'nonsense']) {
+    for (const id of [event, 'Not an ID or slug']) {
       const error = await clientError('query($id: ID) { events(filter: { actor: $id }) { totalCount } }', { id });
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.actor' });
     }

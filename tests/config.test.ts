@@ -19,6 +19,8 @@ describe('configuration', () => {
       port: 4000,
       host: '127.0.0.1',
       logLevel: 'info',
+      redisUrl: null,
+      persistedOperationsOnly: false,
       timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
     });
   });
@@ -45,6 +47,13 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '0', HOST: '0.0.0.0', LOG_LEVEL: 'DEBUG' })).toMatchObject({ port: 0, host: '0.0.0.0', logLevel: 'debug' });
   });
 
+  it('takes REDIS_URL and PERSISTED_OPERATIONS_ONLY', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', PERSISTED_OPERATIONS_ONLY: 'true' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      persistedOperationsOnly: true,
+    });
+  });
+
   it('never shows a password when it describes the database', () => {
     const described = describeDatabase(loadConfig({ DATABASE_URL: 'postgres://kb:secret@db:5432/kb' }).database);
     expect(described).not.toContain('secret');
@@ -64,6 +73,9 @@ describe('configuration', () => {
     [{ DB_STATEMENT_TIMEOUT_MS: '5s' }, /DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/],
     [{ REQUEST_TIMEOUT_MS: '-1' }, /REQUEST_TIMEOUT_MS/],
     [{ DB_LOCK_TIMEOUT_MS: '2147483648' }, /DB_LOCK_TIMEOUT_MS/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be redis:/],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
+    [{ PERSISTED_OPERATIONS_ONLY: 'maybe' }, /PERSISTED_OPERATIONS_ONLY must be true or false/],
   ])('refuses %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
@@ -81,5 +93,5 @@ describe('configuration', () => {
     expect(code).toBe(1);
     expect(output).toContain("PORT must be an integer from 0 to 65535 (0 picks a free port); got '70000'");
     expect(output).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,10 +31,25 @@ async function graphql(port: number, query: string) {
   return response.json() as Promise<{ data?: any; errors?: unknown[] }>;
 }
 
+/** Every process below `pid`, from /proc. */
+function descendantsOf(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const COUNT = '{ __typename events(first: 0) { totalCount } }';
 
-// An embedded start-up (create, migrate, seed) takes 10–30 s on a busy 2-core machine: past the default limit.
-describe('the server process', () => {
+// Real processes on a shared, loaded machine: start-up alone can take tens of seconds there.
+describe('the server process', { timeout: 180_000 }, () => {
   it('starts on an in-memory database, says where in one line, seeds it, and stops gracefully mid-request', async () => {
     const server = await start({ DATABASE_URL: 'memory://' });
     const listening = server.logs.find((entry) => entry.url);
@@ -74,6 +90,35 @@ describe('the server process', () => {
     expect((await graphql(second.port, COUNT)).data.events.totalCount).toBe(seeds.events.length);
     expect(await second.stop()).toBe(0);
   }, 90_000);
+
+  it('`npm start` stops cleanly on SIGTERM to its own process, leaving no child behind', async () => {
+    const npm = spawn('npm', ['start'], {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, DATABASE_URL: 'memory://', PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    let output = '';
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const port = await new Promise<number>((resolve, reject) => {
+      npm.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        // Operations are answered once the knowledge base is ready, a line after the one naming the port.
+        const match = /"port":(\d+),"url"/.exec(output);
+        if (match && output.includes('"ready":true')) resolve(Number(match[1]));
+      });
+      void exited.then((code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    });
+    expect((await graphql(port, COUNT)).data.events.totalCount).toBe(seeds.events.length);
+    const family = descendantsOf(npm.pid!);
+    expect(family.length).toBeGreaterThan(0);
+    npm.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // The server's own log says it finished; then no process npm started may be left.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(output).toContain('"msg":"stopped"');
+    expect(family.filter(isAlive)).toEqual([]);
+  });
 
   it('runs on a Postgres server given by DATABASE_URL', async () => {
     const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

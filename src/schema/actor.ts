@@ -16,7 +16,7 @@ import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
 import { actorEventsConnection, EventConnection, ParticipantRoleEnum } from './event.js';
-import { optionalIdArgument } from './global-id.js';
+import { optionalKeyArgument } from './global-id.js';
 import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { actorMeasuresConnection, RetaliatoryMeasureConnection } from './measure.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
@@ -113,7 +113,7 @@ export const ActorConnection = connectionType(ActorRef, 'Actor');
 export const ActorFilterInput = builder.inputType('ActorFilter', {
   fields: (t) => ({
     kind: t.field({ type: [ActorKindEnum] }),
-    country: t.id({ description: 'Actors of this state.' }),
+    country: t.id({ description: 'Actors of this state, by ID or slug (`russia`).' }),
     name: t.string({ description: 'Matches the name or any alias, ignoring case: any part of it (`kartav` finds Igor Kartavykh).' }),
   }),
 });
@@ -128,7 +128,7 @@ builder.queryFields((t) => ({
       const request = pageRequest(list, args);
       const filter = {
         kinds: args.filter?.kind,
-        countryId: optionalIdArgument('Actor', args.filter?.country, 'filter.country'),
+        countryId: optionalKeyArgument('Actor', args.filter?.country, 'filter.country'),
         name: args.filter?.name,
       };
       return toConnection(list, request, await findActorsPage(db, filter, request), {

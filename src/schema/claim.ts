@@ -14,7 +14,7 @@ import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { EventRef } from './event.js';
-import { optionalIdArgument } from './global-id.js';
+import { optionalKeyArgument } from './global-id.js';
 import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
 
@@ -73,8 +73,8 @@ export const ClaimConnection = connectionType(ClaimRef, 'Claim');
 
 export const ClaimFilterInput = builder.inputType('ClaimFilter', {
   fields: (t) => ({
-    claimant: t.id(),
-    about: t.id({ description: 'Claims about this event.' }),
+    claimant: t.id({ description: 'Claims made by this actor, by ID or slug.' }),
+    about: t.id({ description: 'Claims about this event, by ID or slug.' }),
     contested: t.boolean({ description: 'Only claims that some other claim contradicts (false: only uncontested ones).' }),
   }),
 });
@@ -88,8 +88,8 @@ builder.queryFields((t) => ({
       const list = 'claims';
       const request = pageRequest(list, args);
       const filter = {
-        claimantId: optionalIdArgument('Actor', args.filter?.claimant, 'filter.claimant'),
-        aboutId: optionalIdArgument('Event', args.filter?.about, 'filter.about'),
+        claimantId: optionalKeyArgument('Actor', args.filter?.claimant, 'filter.claimant'),
+        aboutId: optionalKeyArgument('Event', args.filter?.about, 'filter.about'),
         contested: args.filter?.contested,
       };
       return toConnection(list, request, await findClaimsPage(db, filter, request), {

@@ -20,7 +20,7 @@ import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { ClaimRef } from './claim.js';
 import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
-import { optionalIdArgument } from './global-id.js';
+import { optionalKeyArgument } from './global-id.js';
 import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowsByKey } from './loaders.js';
 import { MeasureRef } from './measure.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
@@ -73,10 +73,10 @@ export const EventFilterInput = builder.inputType('EventFilter', {
       type: [DatePrecisionEnum],
       description: 'Only events dated this precisely: `[DAY, MONTH]` leaves out those the sources date only to a year.',
     }),
-    actor: t.id({ description: 'Events this actor takes part in.' }),
+    actor: t.id({ description: 'Events this actor takes part in, by ID or slug (`russia`).' }),
     role: t.field({ type: ParticipantRoleEnum, description: 'With `actor`: only in this role; alone: events with a participant in this role.' }),
     isMeasure: t.boolean({ description: 'Only retaliatory measures (true) or only other events (false).' }),
-    source: t.id({ description: 'Events that cite this source.' }),
+    source: t.id({ description: 'Events that cite this source, by ID or slug.' }),
     text: t.string({ description: 'Full-text match on title and summary (web-search syntax: `"exact phrase"`, `or`, `-word`).' }),
     attestation: t.field({
       type: [AttestationEnum],
@@ -100,10 +100,10 @@ export function eventFilter(input: typeof EventFilterInput.$inferInput | null | 
     to: input.to,
     categories: input.category,
     precisions: input.precision,
-    actorId: optionalIdArgument('Actor', input.actor, 'filter.actor'),
+    actorId: optionalKeyArgument('Actor', input.actor, 'filter.actor'),
     role: input.role,
     isMeasure: input.isMeasure,
-    sourceId: optionalIdArgument('Source', input.source, 'filter.source'),
+    sourceId: optionalKeyArgument('Source', input.source, 'filter.source'),
     text: input.text,
     attestations: input.attestation,
   };

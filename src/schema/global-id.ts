@@ -1,3 +1,5 @@
+import type { RecordKey } from '../db/queries/record-key.js';
+import { SLUG_PATTERN } from '../domain.js';
 import { badUserInput } from '../errors.js';
 
 /**
@@ -28,4 +30,23 @@ export function idArgument(typename: string, globalId: string, argument: string)
 /** Like idArgument, passing null and undefined through. */
 export function optionalIdArgument(typename: string, globalId: string | null | undefined, argument: string): number | null {
   return globalId == null ? null : idArgument(typename, globalId, argument);
+}
+
+/**
+ * A filter argument naming a record of `typename` by its opaque ID or by its
+ * slug (`russia`), so dashboards need not look IDs up first. Slugs are
+ * lower-case and IDs of our types never are, so the two cannot be confused.
+ */
+export function keyArgument(typename: string, value: string, argument: string): RecordKey {
+  if (SLUG_PATTERN.test(value)) return { slug: value };
+  const decoded = decodeGlobalId(value);
+  if (decoded === null || decoded.typename !== typename) {
+    throw badUserInput(`'${argument}' must be an ID or a slug of type ${typename}; got '${value}'`, argument);
+  }
+  return Number(decoded.id);
+}
+
+/** Like keyArgument, passing null and undefined through. */
+export function optionalKeyArgument(typename: string, value: string | null | undefined, argument: string): RecordKey | null {
+  return value == null ? null : keyArgument(typename, value, argument);
 }

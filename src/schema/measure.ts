@@ -20,7 +20,7 @@ import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
 import { CitationRef } from './citation.js';
 import { EventRef } from './event.js';
-import { optionalIdArgument } from './global-id.js';
+import { optionalKeyArgument } from './global-id.js';
 import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowByKey, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
 
@@ -129,14 +129,16 @@ export async function actorMeasuresConnection(
 export const MeasureFilterInput = builder.inputType('MeasureFilter', {
   description: 'Every field narrows the list; all may be combined.',
   fields: (t) => ({
-    initiator: t.id(),
-    target: t.id(),
+    initiator: t.id({ description: 'Measures taken by this actor, by ID or slug.' }),
+    target: t.id({ description: 'Measures aimed at this actor, by ID or slug.' }),
     kind: t.field({ type: [MeasureKindEnum] }),
     from: t.field({ type: 'Date', description: "Measures whose event's date can fall on or after this day." }),
     to: t.field({ type: 'Date', description: "Measures whose event's date can fall on or before this day." }),
-    inResponseTo: t.id({ description: 'Measures answering this event.' }),
-    initiatorState: t.id({ description: 'Measures taken by this state or any body, person or group of it (`initiator` is that actor only).' }),
-    targetState: t.id({ description: 'Measures aimed at this state or any body, person or group of it.' }),
+    inResponseTo: t.id({ description: 'Measures answering this event, by ID or slug.' }),
+    initiatorState: t.id({
+      description: 'Measures taken by this state or any body, person or group of it, by ID or slug (`azerbaijan`; `initiator` is that actor only).',
+    }),
+    targetState: t.id({ description: 'Measures aimed at this state or any body, person or group of it, by ID or slug.' }),
   }),
 });
 
@@ -144,14 +146,14 @@ export const MeasureFilterInput = builder.inputType('MeasureFilter', {
 export function measureFilter(input: typeof MeasureFilterInput.$inferInput | null | undefined): MeasureFilter {
   if (!input) return {};
   return {
-    initiatorId: optionalIdArgument('Actor', input.initiator, 'filter.initiator'),
-    targetId: optionalIdArgument('Actor', input.target, 'filter.target'),
+    initiatorId: optionalKeyArgument('Actor', input.initiator, 'filter.initiator'),
+    targetId: optionalKeyArgument('Actor', input.target, 'filter.target'),
     kinds: input.kind,
     from: input.from,
     to: input.to,
-    inResponseToId: optionalIdArgument('Event', input.inResponseTo, 'filter.inResponseTo'),
-    initiatorStateId: optionalIdArgument('Actor', input.initiatorState, 'filter.initiatorState'),
-    targetStateId: optionalIdArgument('Actor', input.targetState, 'filter.targetState'),
+    inResponseToId: optionalKeyArgument('Event', input.inResponseTo, 'filter.inResponseTo'),
+    initiatorStateId: optionalKeyArgument('Actor', input.initiatorState, 'filter.initiatorState'),
+    targetStateId: optionalKeyArgument('Actor', input.targetState, 'filter.targetState'),
   };
 }
 

@@ -3,6 +3,7 @@ import { countMeasuresBy } from '../db/queries/measures.js';
 import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
 import { EventFilterInput, eventFilter } from './event.js';
+import { DatePrecisionEnum } from './fuzzy-date.js';
 import { encodeGlobalId } from './global-id.js';
 import { required } from './loaders.js';
 import { MeasureFilterInput, measureFilter } from './measure.js';
@@ -14,6 +15,8 @@ interface BucketShape {
   readonly actorId: number | null;
   /** Set for months and enum values; an actor's label is its name. */
   readonly label: string | null;
+  /** Set for months: a year-only key is a YEAR bucket. */
+  readonly precision: 'MONTH' | 'YEAR' | null;
 }
 
 export const EventGroupingEnum = builder.enumType('EventGrouping', {
@@ -47,6 +50,14 @@ export const BucketRef = builder.objectRef<BucketShape>('Bucket').implement({
         bucket.label ?? (await loaders.actorById.load(bucket.actorId!).then(required)).name,
     }),
     count: t.exposeInt('count'),
+    precision: t.field({
+      type: DatePrecisionEnum,
+      nullable: true,
+      description:
+        'For groups by month: `MONTH`, or `YEAR` for the bucket of what the sources date only to a year (key `2025`), ' +
+        'so a chart can keep those apart from the months. Null for other groupings.',
+      resolve: (bucket) => bucket.precision,
+    }),
     actor: t.field({
       type: ActorRef,
       nullable: true,
@@ -75,9 +86,10 @@ const NO_STATE = 'NONE';
 
 function toBuckets(rows: Bucket[], grouping: 'MONTH' | 'ENUM' | 'ACTOR'): BucketShape[] {
   return rows.map(({ key, count }) => {
-    if (grouping === 'ACTOR' && key === NO_STATE) return { key, count, actorId: null, label: 'No state given' };
-    if (grouping === 'ACTOR') return { key: encodeGlobalId('Actor', key), count, actorId: Number(key), label: null };
-    return { key, count, actorId: null, label: grouping === 'MONTH' ? monthLabel(key) : enumLabel(key) };
+    if (grouping === 'ACTOR' && key === NO_STATE) return { key, count, actorId: null, label: 'No state given', precision: null };
+    if (grouping === 'ACTOR') return { key: encodeGlobalId('Actor', key), count, actorId: Number(key), label: null, precision: null };
+    if (grouping === 'MONTH') return { key, count, actorId: null, label: monthLabel(key), precision: key.includes('-') ? 'MONTH' : 'YEAR' };
+    return { key, count, actorId: null, label: enumLabel(key), precision: null };
   });
 }
 

@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { ActorRow, AffiliationRow, DB } from '../database.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
+import { idOfKey, type RecordKey } from './record-key.js';
 
 export interface ActorFilter {
   readonly kinds?: readonly string[] | null;
-  readonly countryId?: number | null;
+  readonly countryId?: RecordKey | null;
   /** Part of the name or of any alias, ignoring case. */
   readonly name?: string | null;
 }
@@ -15,7 +16,7 @@ export const ACTOR_SORT_KEYS = ['actor.name', 'actor.id'] as const;
 function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter) {
   let query = db.selectFrom('actor');
   if (kinds != null && kinds.length > 0) query = query.where('actor.kind', 'in', kinds);
-  if (countryId != null) query = query.where('actor.country_id', '=', countryId);
+  if (countryId != null) query = query.where('actor.country_id', '=', idOfKey(db, 'actor', countryId));
   if (name != null && name.trim() !== '') {
     const pattern = `%${escapeLike(name.trim().toLowerCase())}%`;
     query = query.where(({ or, exists, selectFrom, eb }) =>

@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { ClaimRow, DB } from '../database.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
+import { idOfKey, type RecordKey } from './record-key.js';
 
 export interface ClaimFilter {
-  readonly claimantId?: number | null;
-  readonly aboutId?: number | null;
+  readonly claimantId?: RecordKey | null;
+  readonly aboutId?: RecordKey | null;
   /** Only claims that some other claim contradicts (true), or none does (false). */
   readonly contested?: boolean | null;
 }
@@ -13,14 +14,14 @@ const CLAIM_COLUMNS = ['claim.id', 'claim.slug', 'claim.statement', 'claim.claim
 
 function filteredClaims(db: Kysely<DB>, { claimantId, aboutId, contested }: ClaimFilter) {
   let query = db.selectFrom('claim');
-  if (claimantId != null) query = query.where('claim.claimant_id', '=', claimantId);
+  if (claimantId != null) query = query.where('claim.claimant_id', '=', idOfKey(db, 'actor', claimantId));
   if (aboutId != null) {
     query = query.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('claim_subject')
           .select(sql.lit(1).as('one'))
           .whereRef('claim_subject.claim_id', '=', 'claim.id')
-          .where('claim_subject.event_id', '=', aboutId),
+          .where('claim_subject.event_id', '=', idOfKey(db, 'event', aboutId)),
       ),
     );
   }

@@ -2,6 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
 import type { DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
+import { idOfKey, type RecordKey } from './record-key.js';
 
 export interface EventFilter {
   /** Events whose fuzzy date can fall on or after this day. */
@@ -11,10 +12,10 @@ export interface EventFilter {
   readonly categories?: readonly string[] | null;
   /** Only events dated this precisely. */
   readonly precisions?: readonly string[] | null;
-  readonly actorId?: number | null;
+  readonly actorId?: RecordKey | null;
   readonly role?: string | null;
   readonly isMeasure?: boolean | null;
-  readonly sourceId?: number | null;
+  readonly sourceId?: RecordKey | null;
   readonly text?: string | null;
   /** Only events the sources vouch for this far. */
   readonly attestations?: readonly string[] | null;
@@ -57,7 +58,7 @@ export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): Select
   if (actorId != null || role != null) {
     query = query.where(({ exists, selectFrom }) => {
       let participants = selectFrom('participant').select(sql.lit(1).as('one')).whereRef('participant.event_id', '=', 'event.id');
-      if (actorId != null) participants = participants.where('participant.actor_id', '=', actorId);
+      if (actorId != null) participants = participants.where('participant.actor_id', '=', idOfKey(db, 'actor', actorId));
       if (role != null) participants = participants.where('participant.role', '=', role);
       return exists(participants);
     });
@@ -75,7 +76,7 @@ export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): Select
         selectFrom('citation')
           .leftJoin('measure', 'measure.id', 'citation.subject_measure_id')
           .select(sql.lit(1).as('one'))
-          .where('citation.source_id', '=', sourceId)
+          .where('citation.source_id', '=', idOfKey(db, 'source', sourceId))
           .where((eb) => eb.or([eb('citation.subject_event_id', '=', eb.ref('event.id')), eb('measure.event_id', '=', eb.ref('event.id'))])),
       ),
     );

@@ -2,19 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import type { DB, MeasureRow, ResponseLinkRow } from '../database.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+import { idOfKey, type RecordKey } from './record-key.js';
 
 export interface MeasureFilter {
-  readonly initiatorId?: number | null;
-  readonly targetId?: number | null;
+  readonly initiatorId?: RecordKey | null;
+  readonly targetId?: RecordKey | null;
   readonly kinds?: readonly string[] | null;
   readonly from?: string | null;
   readonly to?: string | null;
   /** Measures answering this event. */
-  readonly inResponseToId?: number | null;
+  readonly inResponseToId?: RecordKey | null;
   /** Measures whose initiator is this state or one of its bodies, people or groups. */
-  readonly initiatorStateId?: number | null;
+  readonly initiatorStateId?: RecordKey | null;
   /** Measures whose target is this state or one of its bodies, people or groups. */
-  readonly targetStateId?: number | null;
+  readonly targetStateId?: RecordKey | null;
 }
 
 export type MeasureGrouping = 'INITIATOR' | 'TARGET' | 'INITIATOR_STATE' | 'TARGET_STATE' | 'KIND' | 'MONTH';
@@ -30,10 +31,10 @@ export const MEASURE_SORT_KEYS = ['event.date_earliest', 'event.date_latest', 'm
 /** The one place measure filters become SQL, for lists and aggregates alike. */
 function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, to, inResponseToId, initiatorStateId, targetStateId }: MeasureFilter) {
   let query = db.selectFrom('measure').innerJoin('event', 'event.id', 'measure.event_id');
-  if (initiatorId != null) query = query.where('measure.initiator_id', '=', initiatorId);
-  if (targetId != null) query = query.where('measure.target_id', '=', targetId);
-  if (initiatorStateId != null) query = query.where(stateOf('initiator_id'), '=', initiatorStateId);
-  if (targetStateId != null) query = query.where(stateOf('target_id'), '=', targetStateId);
+  if (initiatorId != null) query = query.where('measure.initiator_id', '=', idOfKey(db, 'actor', initiatorId));
+  if (targetId != null) query = query.where('measure.target_id', '=', idOfKey(db, 'actor', targetId));
+  if (initiatorStateId != null) query = query.where(stateOf('initiator_id'), '=', idOfKey(db, 'actor', initiatorStateId));
+  if (targetStateId != null) query = query.where(stateOf('target_id'), '=', idOfKey(db, 'actor', targetStateId));
   if (kinds != null && kinds.length > 0) query = query.where('measure.kind', 'in', kinds);
   if (from != null) query = query.where('event.date_latest', '>=', from);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
@@ -43,7 +44,7 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
         selectFrom('measure_response')
           .select(sql.lit(1).as('one'))
           .whereRef('measure_response.measure_id', '=', 'measure.id')
-          .where('measure_response.event_id', '=', inResponseToId),
+          .where('measure_response.event_id', '=', idOfKey(db, 'event', inResponseToId)),
       ),
     );
   }

@@ -1,0 +1,104 @@
+import { defaultBuildResponseCacheKey } from '@envelop/response-cache';
+import { createRedisCache } from '@envelop/response-cache-redis';
+import { type Cache, createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import type { Plugin } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/database.js';
+import { findSeedDigest } from '../db/queries/seed-state.js';
+
+/** How long this server keeps an answer; Redis expires it too. */
+export const RESPONSE_CACHE_TTL_MS = 5 * 60_000;
+/** What a browser or CDN is told: fresh for a minute, then revalidated with `If-None-Match`. */
+export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
+
+export interface ResponseCacheOptions {
+  readonly db: Kysely<DB>;
+  /** Shared by every instance when given; otherwise an in-process LRU. */
+  readonly redis: Redis | null;
+  /** How long the knowledge base's version is trusted before it is read again; a reseed shows within it. */
+  readonly versionMaxAgeMs?: number;
+}
+
+/**
+ * Caches GET queries (the requests a CDN can cache too): each answer gets an
+ * `ETag`, `If-None-Match` with it answers 304, and `Cache-Control` lets a CDN
+ * keep it. Keys carry the digest of the seeds the database was loaded from,
+ * so reseeding (even by another process) retires every cached answer and ETag.
+ */
+export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000 }: ResponseCacheOptions): Plugin[] {
+  const dataVersion = memoized(async () => (await findSeedDigest(db))?.slice(0, 16) ?? 'unseeded', versionMaxAgeMs);
+  const store = redis === null ? createInMemoryCache({ max: 1000 }) : redisCacheWithoutEntityIndex(redis);
+  const cache: Cache = {
+    ...store,
+    // An ETag from before a reseed names an answer that is no longer true.
+    async get(key) {
+      return key.startsWith(`"${await dataVersion()}-`) ? store.get(key) : undefined;
+    },
+  };
+  return [
+    useResponseCache({
+      session: () => null,
+      cache,
+      ttl: RESPONSE_CACHE_TTL_MS,
+      enabled: (request) => request.method === 'GET',
+      // Quoted, because the key is also the ETag, and an HTTP entity tag is a quoted string.
+      buildResponseCacheKey: async (params) => {
+        const key = await defaultBuildResponseCacheKey(params);
+        return params.request.method === 'GET' ? `"${await dataVersion()}-${key}"` : key;
+      },
+      shouldCacheResult: ({ result }) => {
+        if (result.errors?.length) return false;
+        const http = ((result.extensions ??= {}).http ??= {}) as { headers?: Record<string, string> };
+        (http.headers ??= {})['Cache-Control'] = CACHE_CONTROL;
+        return true;
+      },
+    }),
+    {
+      // A cache between client and server must keep one copy per encoding and per format asked for.
+      onResponse({ request, response }) {
+        if (request.method === 'GET') response.headers.set('vary', 'Accept, Accept-Encoding');
+      },
+    },
+  ];
+}
+
+/**
+ * The Redis cache of @envelop/response-cache-redis, minus its per-type
+ * invalidation index: those sets never expire, and the knowledge base only
+ * changes wholesale, which the versioned keys already handle.
+ */
+function redisCacheWithoutEntityIndex(redis: Redis): Cache {
+  const cache = createRedisCache({ redis });
+  // Redis down means uncached answers, not failed ones.
+  return {
+    get: async (id) => {
+      try {
+        return await cache.get(id);
+      } catch {
+        return undefined;
+      }
+    },
+    invalidate: () => {},
+    set: async (id, data, _entities, ttl) => {
+      try {
+        await cache.set(id, data, [], ttl);
+      } catch {
+        // Not cached this time.
+      }
+    },
+  };
+}
+
+function memoized<T>(read: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let readAt = 0;
+  return () => {
+    if (value === undefined || performance.now() - readAt > maxAgeMs) {
+      readAt = performance.now();
+      value = read();
+      value.catch(() => (value = undefined));
+    }
+    return value;
+  };
+}

@@ -1,0 +1,21 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * The one Redis client of a process, shared by the rate limiter, the response
+ * cache and persisted queries so that several instances share their state.
+ * Every key gets one prefix, so a shared Redis can hold other things too.
+ */
+export function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    keyPrefix: 'crisis-kb:',
+    lazyConnect: true,
+    // While Redis is away, commands fail at once (requests go uncached) rather than wait for it.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis: %s', error.message));
+  // Not awaited: like the database, Redis may come up after the server; ioredis keeps reconnecting.
+  redis.connect().catch(() => {});
+  return redis;
+}

@@ -1,0 +1,265 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/connect.js';
+import { loadSeeds } from '../src/db/seed.js';
+import { readSeeds } from '../src/db/seed-files.js';
+import { persistedOperationsManifest, sha256 } from '../src/http/persisted-operations.js';
+import { CACHE_CONTROL } from '../src/http/response-cache.js';
+import { createServer, EXAMPLE_OPERATIONS, type ServerOptions } from '../src/server.js';
+import { openSeededDatabase } from './helpers/test-database.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const manifest = persistedOperationsManifest(EXAMPLE_OPERATIONS);
+const hashOf = (operationName: string) => Object.entries(manifest).find(([, text]) => text.includes(`query ${operationName} `))![0];
+
+let database: Database;
+const statements: string[] = [];
+const logLines: Record<string, any>[] = [];
+const logger = pino(
+  { level: 'debug' },
+  new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  }),
+);
+
+beforeAll(async () => {
+  database = await openSeededDatabase({
+    log: (event) => {
+      if (event.level === 'query') statements.push(event.query.sql);
+    },
+  });
+});
+afterAll(() => database?.close());
+
+const serverWith = (options: Partial<ServerOptions> = {}) => createServer({ db: database.db, logger, ...options });
+const getUrl = (query: string, extra: Record<string, string> = {}) =>
+  `http://test/graphql?${new URLSearchParams({ query, ...extra })}`;
+const persisted = (hash: string) => JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+const TIT_FOR_TAT = manifest[hashOf('TitForTat')]!;
+
+describe('compression', () => {
+  it('gzips or brotli-compresses an answer when the client accepts it, and leaves it alone otherwise', async () => {
+    const yoga = serverWith();
+    const post = (encoding?: string) =>
+      yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+        body: JSON.stringify({ query: TIT_FOR_TAT }),
+      });
+    const plain = await post();
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const identity = Buffer.from(await plain.arrayBuffer());
+    expect(JSON.parse(identity.toString()).data.measures.nodes.length).toBeGreaterThan(10);
+
+    const gzipped = await post('gzip, deflate, br');
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    const gzipBytes = Buffer.from(await gzipped.arrayBuffer());
+    expect(gunzipSync(gzipBytes).equals(identity)).toBe(true);
+    expect(gzipBytes.length * 4).toBeLessThan(identity.length);
+
+    const brotli = await post('br');
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await brotli.arrayBuffer())).equals(identity)).toBe(true);
+  });
+});
+
+describe('HTTP caching of GET queries', () => {
+  it('answers with an ETag and a Cache-Control a CDN honours; If-None-Match gives 304; a hit runs no SQL', async () => {
+    const yoga = serverWith();
+    const url = getUrl(TIT_FOR_TAT);
+    const first = await yoga.fetch(url);
+    expect(first.status).toBe(200);
+    const body = await first.json();
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.headers.get('cache-control')).toBe(CACHE_CONTROL);
+    expect(first.headers.get('vary')).toMatch(/Accept-Encoding/);
+    expect(body.extensions).toBeUndefined();
+
+    statements.splice(0);
+    const again = await yoga.fetch(url);
+    expect(await again.json()).toEqual(body);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
+
+    const notModified = await yoga.fetch(url, { headers: { 'if-none-match': etag! } });
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe('');
+    expect(notModified.headers.get('etag')).toBe(etag);
+  });
+
+  it('caches neither POSTs nor answers with errors', async () => {
+    const yoga = serverWith();
+    const post = await yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ events(first: 1) { totalCount } }' }),
+    });
+    expect(post.headers.get('etag')).toBeNull();
+    expect(post.headers.get('cache-control')).toBeNull();
+    const failed = await yoga.fetch(getUrl('{ events(first: 500) { totalCount } }'));
+    expect((await failed.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(failed.headers.get('etag')).toBeNull();
+    expect(failed.headers.get('cache-control')).toBeNull();
+  });
+
+  it('forgets every cached answer and ETag when the knowledge base is reseeded', async () => {
+    const yoga = serverWith();
+    const url = getUrl('{ events(first: 1) { totalCount } }');
+    const before = await yoga.fetch(url);
+    const etag = before.headers.get('etag')!;
+    expect((await yoga.fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    const seeds = readSeeds();
+    // The same records under another digest stands for a new version of the seeds.
+    await loadSeeds(database.db, { ...seeds, digest: sha256('a new version of the seeds') }, 'reset');
+    try {
+      // The server reads the knowledge base's version at most once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const after = await yoga.fetch(url, { headers: { 'if-none-match': etag } });
+      expect(after.status).toBe(200);
+      expect(after.headers.get('etag')).not.toBe(etag);
+    } finally {
+      await loadSeeds(database.db, seeds, 'reset');
+    }
+  });
+});
+
+describe('persisted queries', () => {
+  it('registers a query automatically (APQ) and then runs it by hash alone, over GET', async () => {
+    const yoga = serverWith();
+    const query = '{ actor(slug: "russia") { name } }';
+    const hash = sha256(query);
+    const unknown = await yoga.fetch(getUrl('', { extensions: persisted(hash) }).replace('query=&', ''));
+    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: JSON.parse(persisted(hash)) }),
+    });
+    expect(await registered.json()).toEqual({ data: { actor: { name: 'Russia' } } });
+    const byHash = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hash))}`);
+    expect(await byHash.json()).toEqual({ data: { actor: { name: 'Russia' } } });
+    expect(byHash.headers.get('etag')).toMatch(/^"/);
+  });
+
+  it('knows the example operations by hash from the start', async () => {
+    const response = await serverWith().fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
+    expect((await response.json()).data.search.nodes[0].name).toBe('Igor Kartavykh');
+  });
+
+  it('in allow-list mode runs the example operations by hash and nothing else', async () => {
+    const yoga = serverWith({ persistedOperationsOnly: true });
+    const listed = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
+    expect((await listed.json()).data.search.nodes[0].name).toBe('Igor Kartavykh');
+    const arbitrary = await yoga.fetch(getUrl('{ events(first: 1) { totalCount } }'));
+    expect((await arbitrary.json()).errors[0].extensions.code).toBe('CANNOT_SEND_PQ_ID_AND_BODY');
+    const unlisted = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(sha256('{ __typename }')))}`);
+    expect((await unlisted.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+  });
+});
+
+describe('with Redis, instances share', () => {
+  const prefix = `kbtest:${randomBytes(6).toString('hex')}:`;
+  let redisA: Redis;
+  let redisB: Redis;
+  beforeAll(() => {
+    redisA = new Redis(REDIS_URL, { keyPrefix: prefix });
+    redisB = new Redis(REDIS_URL, { keyPrefix: prefix });
+  });
+  afterAll(async () => {
+    const cleaner = new Redis(REDIS_URL);
+    const keys = await cleaner.keys(`${prefix}*`);
+    if (keys.length > 0) await cleaner.del(keys);
+    await cleaner.quit();
+    await redisA?.quit();
+    await redisB?.quit();
+  });
+
+  it('cached answers and their ETags, and automatically persisted queries', async () => {
+    const a = serverWith({ redis: redisA });
+    const b = serverWith({ redis: redisB });
+    const url = getUrl('{ sources(first: 3) { totalCount nodes { slug } } }');
+    const first = await a.fetch(url);
+    const etag = first.headers.get('etag')!;
+    expect((await b.fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(await redisA.exists(etag)).toBe(1);
+
+    const query = '{ actor(slug: "azerbaijan") { name } }';
+    const extensions = JSON.parse(persisted(sha256(query)));
+    await a.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions }),
+    });
+    const onB = await b.fetch(`http://test/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`);
+    expect(await onB.json()).toEqual({ data: { actor: { name: 'Azerbaijan' } } });
+  });
+});
+
+describe('with Redis unreachable', () => {
+  it('answers uncached rather than failing, and still takes queries with their text', async () => {
+    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    try {
+      const yoga = serverWith({ redis });
+      const url = getUrl('{ actor(slug: "russia") { name } }');
+      for (let i = 0; i < 2; i++) {
+        const answer = await (await yoga.fetch(url)).json();
+        expect(answer, JSON.stringify(logLines.filter((line) => line.level >= 50))).toEqual({ data: { actor: { name: 'Russia' } } });
+      }
+      const query = '{ actor(slug: "kremlin") { name } }';
+      const registered = await yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, extensions: JSON.parse(persisted(sha256(query))) }),
+      });
+      expect(await registered.json()).toEqual({ data: { actor: { name: 'Kremlin' } } });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('for operators', () => {
+  it('serves Prometheus metrics: requests and durations by operation, errors by code', async () => {
+    const yoga = serverWith();
+    await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
+    await yoga.fetch(getUrl('query TooMany { events(first: 500) { totalCount } }'));
+    await yoga.fetch(getUrl('{ nothingHere }'));
+    const metrics = await yoga.fetch('http://test/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await metrics.text();
+    expect(text).toMatch(/graphql_envelop_request\{[^}]*operationName="Search"[^}]*\} 1/);
+    expect(text).toMatch(/graphql_yoga_http_duration_bucket\{[^}]*operationName="Search"/);
+    expect(text).toMatch(/graphql_envelop_error_result\{code="BAD_USER_INPUT",operationName="TooMany"[^}]*\} 1/);
+    expect(text).toMatch(/graphql_envelop_error_result\{code="GRAPHQL_VALIDATION_FAILED"[^}]*\} 1/);
+    expect(text).toContain('process_cpu_seconds_total');
+  });
+
+  it('logs each request with its operation, and probes only at debug level', async () => {
+    const yoga = serverWith();
+    logLines.splice(0);
+    await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('CountsForAChart')))}`, {
+      headers: { 'x-request-id': 'op-log-1' },
+    });
+    await yoga.fetch('http://test/health', { headers: { 'x-request-id': 'probe-1' } });
+    await yoga.fetch('http://test/ready', { headers: { 'x-request-id': 'probe-2' } });
+    const cached = getUrl(manifest[hashOf('Search')]!, { operationName: 'Search' });
+    await yoga.fetch(cached);
+    await yoga.fetch(cached, { headers: { 'x-request-id': 'op-log-2' } });
+    const line = (id: string) => logLines.find((entry) => entry.msg === 'request' && entry.requestId === id);
+    expect(line('op-log-2')).toMatchObject({ level: 30, operation: 'Search' });
+    expect(line('op-log-1')).toMatchObject({ level: 30, path: '/graphql', status: 200, operation: 'CountsForAChart' });
+    expect(line('probe-1')).toMatchObject({ level: 20, path: '/health' });
+    expect(line('probe-2')).toMatchObject({ level: 20, path: '/ready' });
+  });
+});
