@@ -1,12 +1,14 @@
 import { type Kysely, type MigrationResultSet, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as createKnowledgeBase from './migrations/2026_11_22_14_00_00_create_knowledge_base.js';
 import * as addSearchIndexes from './migrations/2026_11_22_15_00_00_add_search_indexes.js';
+import * as addDateRangeIndex from './migrations/2026_11_24_04_00_00_add_date_range_index.js';
 
 // Listed explicitly, not read from a folder, so they run the same under tsx,
 // compiled output and vitest.
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_14_00_00_create_knowledge_base': createKnowledgeBase,
   '2026_11_22_15_00_00_add_search_indexes': addSearchIndexes,
+  '2026_11_24_04_00_00_add_date_range_index': addDateRangeIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

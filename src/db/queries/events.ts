@@ -45,7 +45,11 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
   let query = db.selectFrom('event');
   const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text } = filter;
-  if (from != null) query = query.where('event.date_latest', '>=', from);
+  if (from != null) {
+    // A fuzzy date spans at most 366 days (a CHECK), so this implied lower bound
+    // turns 'may overlap' into one range scan of the date index.
+    query = query.where('event.date_latest', '>=', from).where('event.date_earliest', '>=', sql<string>`${from}::date - 366`);
+  }
   if (to != null) query = query.where('event.date_earliest', '<=', to);
   if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
   if (precisions != null && precisions.length > 0) query = query.where('event.date_precision', 'in', precisions as DatePrecision[]);
