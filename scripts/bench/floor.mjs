@@ -39,7 +39,7 @@ const OPS = {
   ],
   // Names only, through the trigram indexes, with the threshold set for this transaction, as the server does.
   search: ({ query, first }) => [
-    `begin; set local pg_trgm.word_similarity_threshold = 0.45;
+    `begin; set local pg_trgm.word_similarity_threshold = 0.45; set local max_parallel_workers_per_gather = 0;
      with hit as (
        select id, -max(similarity) as rank from (
          select id, word_similarity(lower(${pg.escapeLiteral(query)}), lower(name)) from actor where lower(${pg.escapeLiteral(query)}) <% lower(name)

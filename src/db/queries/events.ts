@@ -153,12 +153,22 @@ export interface Bucket {
 export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, filter: EventFilter): Promise<Bucket[]> {
   const events = filteredEvents(db, filter);
   if (grouping === 'MONTH') {
-    return events
-      .select([EVENT_MONTH.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy(sql`1`)
-      .orderBy(sql`min(event.date_earliest)`)
-      .orderBy(sql`1`)
-      .execute();
+    // Counted by day first, in the date index's order, and formatted per day
+    // rather than per event: to_char on each of 200,000 events cost more than the scan.
+    const days = events
+      .select([
+        'event.date_earliest as day',
+        sql<number>`count(*) filter (where event.date_precision = 'YEAR')`.as('years'),
+        sql<number>`count(*) filter (where event.date_precision <> 'YEAR')`.as('months'),
+      ])
+      .groupBy('event.date_earliest');
+    const { rows } = await sql<Bucket>`
+      select key, sum(n)::int8 as count
+      from (${days}) as days, lateral (values (to_char(days.day, 'YYYY'), days.years), (to_char(days.day, 'YYYY-MM'), days.months)) as bucket(key, n)
+      where n > 0
+      group by key
+      order by min(days.day), key`.execute(db);
+    return rows;
   }
   if (grouping === 'CATEGORY') {
     return events

@@ -70,11 +70,15 @@ export const SEARCH_SORT_KEYS = ['hit.sort_rank', 'hit.typename', 'hit.id'] as c
 
 /**
  * The `<%` operator reads its threshold from a setting: set for this
- * transaction only, so no other statement on the connection sees it.
+ * transaction only, so no other statement on the connection sees it. Parallel
+ * workers are turned off with it: the union of small index scans is planned
+ * as a parallel append whose workers took longer to start (16 ms on a busy
+ * machine) than the whole search takes without them.
  */
 async function withNameSimilarity<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true)`.execute(trx);
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true),
+      set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
     return work(trx);
   });
 }
