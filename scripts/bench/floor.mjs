@@ -54,9 +54,11 @@ const OPS = {
   ],
   chart: ({ from, to }) => [
     `select coalesce(json_agg(json_build_object('key', key, 'count', n) order by first_day, key), '[]') from (
-      select case when date_precision = 'YEAR' then to_char(date_earliest, 'YYYY') else to_char(date_earliest, 'YYYY-MM') end as key,
-             count(*) as n, min(date_earliest) as first_day
-      from event where ${RANGE} group by 1) buckets`,
+      select key, sum(n) as n, min(day) as first_day
+      from (select date_earliest as day, count(*) filter (where date_precision = 'YEAR') as years, count(*) filter (where date_precision <> 'YEAR') as months
+            from event where ${RANGE} group by date_earliest) days,
+           lateral (values (to_char(day, 'YYYY'), years), (to_char(day, 'YYYY-MM'), months)) bucket(key, n)
+      where n > 0 group by key) buckets`,
     [from, to],
   ],
   nodes: ({ ids }) => [
