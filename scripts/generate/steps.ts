@@ -179,13 +179,14 @@ export function steps(s: Sizes): Step[] {
     },
     {
       table: 'measure_response',
-      // Each measure answers 1–3 events dated before its own (by position in date order).
+      // Each measure answers 1–3 of the 5,000 events dated before its own (by position in date order).
       sql: `with ranked as materialized (select id, row_number() over (order by date_earliest, id) as r from event)
         insert into measure_response (measure_id, event_id)
         select distinct m.id, earlier.id
         from measure m join ranked own on own.id = m.event_id
              cross join lateral generate_series(0, pg_temp.pick(m.id, 120, 3)) k
-             join ranked earlier on earlier.r = own.r - 1 - pg_temp.pick(m.id * 4 + k, 121, 5000)`,
+             join ranked earlier on earlier.r = own.r - 1 - pg_temp.pick(m.id * 4 + k, 121, least(5000, own.r - 1)::int)
+        where own.r > 1`,
     },
     {
       table: 'claim',
