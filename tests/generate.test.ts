@@ -56,7 +56,7 @@ describe.skipIf(testEngine.engine !== 'postgres')('the synthetic knowledge base 
       expect(shape.measures).toBeLessThan(300);
       expect(shape.responses).toBeGreaterThan(shape.measures!);
       expect(shape.contradictions).toBeGreaterThan(0);
-      expect(shape.citations / 2000).toBeGreaterThan(1.5);
+      expect(shape.citations! / 2000).toBeGreaterThan(1.5);
 
       // What the server does at start: the generated set is other data, never seeded over.
       expect((await loadSeeds(database.db, readSeeds(), 'if-empty')).status).toBe('other-data');
