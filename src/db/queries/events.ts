@@ -1,5 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import type { ActorRow, DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 
 export interface EventFilter {
@@ -188,13 +188,22 @@ export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, fil
     .execute();
 }
 
-export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantRow[]> {
+/** A participant with its actor's row, joined because a participant always has exactly one. */
+export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorRow };
+
+/**
+ * Each event's participants, with their actors in the same statement: the
+ * actor is to-one, so joining it saves a round trip per query level.
+ */
+export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantWithActor[]> {
   return db
     .selectFrom('participant')
-    .selectAll()
-    .where('event_id', 'in', eventIds)
-    .orderBy('event_id')
-    .orderBy('position')
+    .innerJoin('actor', 'actor.id', 'participant.actor_id')
+    .selectAll('participant')
+    .select(sql<ActorRow>`row_to_json(actor)`.as('actor'))
+    .where('participant.event_id', 'in', eventIds)
+    .orderBy('participant.event_id')
+    .orderBy('participant.position')
     .execute();
 }
 
