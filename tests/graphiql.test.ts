@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connect.js';
-import { createServer } from '../src/server.js';
+import { createServer, EXAMPLE_OPERATIONS } from '../src/server.js';
 import { openSeededDatabase } from './helpers/test-database.js';
 
 // Debian's chromium; .ci/run installs it.
@@ -89,7 +89,9 @@ describe('GraphiQL in a real browser, with every host but the server refused', (
     await page.click('.graphiql-execute-button');
     await page.waitForSelector('[role=menuitem]', { timeout: 30_000 });
     const offered = await page.$$eval('[role=menuitem]', (items) => items.map((item) => (item as HTMLElement).innerText.trim()));
-    expect(offered).toEqual(['TimelineJuneJuly2025', 'AfterTheSafarovDeaths', 'TitForTat', 'ContestedClaims', 'Search', 'CountsForAChart']);
+    const examples = [...EXAMPLE_OPERATIONS.matchAll(/^query (\w+)/gm)].map((match) => match[1]);
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    expect(offered).toEqual(examples);
     const items = await page.$$('[role=menuitem]');
     await items[offered.indexOf('Search')]!.click();
     await shows('.graphiql-response', '"name": "Igor Kartavykh"');

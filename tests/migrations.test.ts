@@ -33,6 +33,7 @@ describe(`migrations on ${testEngine.engine}`, () => {
           .values({ slug: 'e', title: 't', summary: 's', category: 'OTHER', date_earliest: '2025-01-01', date_latest: '2025-01-31', date_precision: 'MONTH', ...values })
           .execute();
       await expect(insert({ date_earliest: '2025-02-01' })).rejects.toThrow(/check/);
+      await expect(insert({ date_earliest: '2024-01-01', date_latest: '2025-01-02', date_precision: 'YEAR' })).rejects.toThrow(/event_date_width_check/);
       await expect(insert({ fatalities: -1 })).rejects.toThrow(/check/);
       await expect(insert({ category: 'RIOT' })).rejects.toThrow(/check/);
       await expect(insert({ slug: 'Not A Slug' })).rejects.toThrow(/check/);

@@ -1,90 +1,450 @@
-// HTTP figures for the README, on loopback against an in-process server over
-// the seeded knowledge base (embedded, in memory): the size of large answers
-// identity / gzip / brotli, and the latency of the same query uncached (POST),
-// from the response cache (GET), and revalidated (GET with If-None-Match → 304).
-// Medians of interleaved runs; bounded by --runs.
-//   node --import tsx scripts/bench/http.ts [--runs 50]
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The benchmark at a million events: six workloads over HTTP, measured with
+// wrk, against this server, PostGraphile 5 on the same database and the SQL
+// floor (scripts/bench/floor.mjs), each on the same Node 24:
+//   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
+//   npm run bench -- [--duration 5] [--rounds 3] [--cache-env NAME=VALUE] [--only timeline,chart]
+// Systems alternate workload by workload; figures are medians over rounds.
+// Every response is checked for GraphQL errors, and a run with any measures
+// nothing. Statements per request are counted in a first pass through a TCP
+// proxy that counts the Query and Execute messages sent to Postgres; the timed
+// pass connects directly. Loopback only. Writes bench/RESULTS.md.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { openDatabase } from '../../src/db/connect.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { loadSeeds } from '../../src/db/seed.js';
-import { readSeeds } from '../../src/db/seed-files.js';
-import { persistedOperationsManifest } from '../../src/http/persisted-operations.js';
-import { createServer, EXAMPLE_OPERATIONS } from '../../src/server.js';
+import pg from 'pg';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
-const runs = Math.min(Number(values.runs), 500);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const HERE = import.meta.dirname;
+const { values } = parseArgs({
+  options: {
+    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_1m' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    // How the server turns its response cache on (e.g. RESPONSE_CACHE=on); without it that column is left out.
+    'cache-env': { type: 'string' },
+    only: { type: 'string' },
+    out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') },
+  },
+});
+const DURATION = Number(values.duration);
+const ROUNDS = Number(values.rounds);
+const DATABASE = values.database;
 
-const database = await openDatabase({ engine: 'pglite', dataDir: null });
-await migrateToLatest(database.db);
-await loadSeeds(database.db, readSeeds(), 'reset');
-const server = http.createServer(createServer({ db: database.db, logger: pino({ level: 'silent' }) }));
-server.listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// ---------------------------------------------------------------- Node 24 and PostGraphile, outside the project
+const TOOLS = path.join(ROOT, 'node_modules/.cache/bench-tools');
+const TOOL_PACKAGES = ['node@24', 'postgraphile@5.1.5', '@graphile/simplify-inflection@9', 'postgraphile-plugin-connection-filter@4'];
+function ensureTools(): string {
+  const node = path.join(TOOLS, 'node_modules/node/bin/node');
+  if (!existsSync(node) || !existsSync(path.join(TOOLS, 'node_modules/postgraphile'))) {
+    mkdirSync(TOOLS, { recursive: true });
+    // The `node` package fetches its binary in an install script, which npm 11 runs only when allowed.
+    writeFileSync(path.join(TOOLS, 'package.json'), JSON.stringify({ name: 'bench-tools', private: true, type: 'module', allowScripts: { node: true } }));
+    log(`installing ${TOOL_PACKAGES.join(', ')} into ${TOOLS}`);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...TOOL_PACKAGES], { cwd: TOOLS, stdio: 'inherit' });
+  }
+  writeFileSync(path.join(TOOLS, 'graphile.config.mjs'), readFileSync(path.join(HERE, 'postgraphile.config.mjs')));
+  return node;
+}
 
-const operation = (name: string) => Object.values(persistedOperationsManifest(EXAMPLE_OPERATIONS)).find((text) => text.includes(`query ${name} `))!;
+function log(message: string) {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
 
-/** Bytes on the wire (node's fetch decompresses, so the raw socket's count is taken from a plain request). */
-function wireBytes(path: string, init: { method?: string; body?: string; encoding?: string; accept?: string }): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${origin}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', accept: init.accept ?? 'application/json', ...(init.encoding ? { 'accept-encoding': init.encoding } : {}) },
+// ---------------------------------------------------------------- statement-counting proxy
+/** Forwards to Postgres and counts the statements clients send: simple Query ('Q') and extended Execute ('E') messages. */
+async function countingProxy(target: URL) {
+  const counter = { statements: 0 };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    let buffer = Buffer.alloc(0);
+    let started = false;
+    client.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        if (!started) {
+          // Untyped start-up messages: SSLRequest/GSSENCRequest, then StartupMessage (protocol 3.0).
+          if (buffer.length < 8) break;
+          const length = buffer.readInt32BE(0);
+          if (buffer.length < length) break;
+          if (buffer.readInt32BE(4) === 196608) started = true;
+          buffer = buffer.subarray(length);
+          continue;
+        }
+        if (buffer.length < 5) break;
+        const length = buffer.readInt32BE(1);
+        if (buffer.length < length + 1) break;
+        const type = String.fromCharCode(buffer[0]!);
+        if (type === 'Q' || type === 'E') counter.statements += 1;
+        buffer = buffer.subarray(length + 1);
+      }
+      upstream.write(chunk);
     });
-    request.on('response', (response) => {
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      response.on('end', () => resolve(bytes));
-    });
-    request.on('error', reject);
-    request.end(init.body);
+    upstream.pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
   });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as net.AddressInfo).port);
+  return { url: url.toString(), counter, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-console.log(`Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}, loopback\n`);
-console.log('| answer | identity (bytes) | gzip (bytes) | brotli (bytes) | ratio gzip / brotli |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const name of ['TitForTat', 'ContestedClaims', 'TimelineJuneJuly2025']) {
-  const body = JSON.stringify({ query: operation(name) });
-  const [plain, gzip, br] = await Promise.all(
-    [undefined, 'gzip', 'br'].map((encoding) => wireBytes('/graphql', { method: 'POST', body, encoding })),
+// ---------------------------------------------------------------- systems
+interface SystemSpec {
+  readonly name: string;
+  readonly key: 'ours' | 'cache' | 'postgraphile' | 'floor';
+  start(databaseUrl: string, port: number): ChildProcess;
+}
+
+function systems(node: string): SystemSpec[] {
+  const quiet = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
+  const ours = (extra: Record<string, string>) => (databaseUrl: string, port: number) =>
+    spawn(node, ['dist/main.js'], {
+      cwd: ROOT,
+      env: { ...process.env, ...extra, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      ...quiet,
+    });
+  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours({}) }];
+  if (values['cache-env']) {
+    const [name, value] = values['cache-env'].split('=');
+    list.push({ name: 'this server, response cache', key: 'cache', start: ours({ [name!]: value ?? '1' }) });
+  }
+  list.push(
+    {
+      name: 'PostGraphile 5',
+      key: 'postgraphile',
+      start: (databaseUrl, port) =>
+        spawn(node, [path.join(TOOLS, 'node_modules/postgraphile/dist/cli-run.js'), '-C', 'graphile.config.mjs'], {
+          cwd: TOOLS,
+          env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), GRAPHILE_ENV: 'production', NODE_ENV: 'production' },
+          ...quiet,
+        }),
+    },
+    {
+      name: 'SQL floor',
+      key: 'floor',
+      start: (databaseUrl, port) =>
+        spawn(node, [path.join(HERE, 'floor.mjs')], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) }, ...quiet }),
+    },
   );
-  console.log(`| ${name} | ${plain} | ${gzip} | ${br} | ${(plain! / gzip!).toFixed(1)} / ${(plain! / br!).toFixed(1)} |`);
+  return list;
 }
-const graphiql = await Promise.all([undefined, 'gzip'].map((encoding) => wireBytes('/graphql', { encoding, accept: 'text/html' })));
-console.log(`| GraphiQL page | ${graphiql[0]} | ${graphiql[1]} | (not measured) | ${(graphiql[0]! / graphiql[1]!).toFixed(1)} / – |`);
 
-const query = operation('TitForTat');
-const getUrl = `${origin}/graphql?query=${encodeURIComponent(query)}`;
-const first = await fetch(getUrl);
-const etag = first.headers.get('etag')!;
-await first.text();
-const timings = { uncached: [] as number[], cached: [] as number[], revalidated: [] as number[] };
-const timed = async (kind: keyof typeof timings, request: () => Promise<Response>) => {
-  const started = performance.now();
-  const response = await request();
-  await response.arrayBuffer();
-  timings[kind].push(performance.now() - started);
+interface Running {
+  readonly spec: SystemSpec;
+  readonly url: string;
+  readonly process: ChildProcess;
+  readonly output: string[];
+}
+
+async function startAll(specs: SystemSpec[], databaseUrl: string, firstPort: number): Promise<Running[]> {
+  const running: Running[] = [];
+  for (const [index, spec] of specs.entries()) {
+    const port = firstPort + index;
+    const child = spec.start(databaseUrl, port);
+    const output: string[] = [];
+    child.stdout!.on('data', (d) => output.push(String(d)));
+    child.stderr!.on('data', (d) => output.push(String(d)));
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${spec.name} exited: ${output.join('')}`);
+      if (Date.now() > deadline) throw new Error(`${spec.name} did not start: ${output.join('')}`);
+      const open = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      });
+      if (open) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    running.push({ spec, url, process: child, output });
+  }
+  return running;
+}
+
+async function stopAll(running: Running[]) {
+  for (const system of running) {
+    system.process.kill('SIGTERM');
+    await new Promise((resolve) => (system.process.exitCode !== null ? resolve(null) : system.process.once('exit', resolve)));
+  }
+}
+
+/** Peak resident memory of a process, from /proc. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+// ---------------------------------------------------------------- workloads
+interface Workload {
+  readonly name: string;
+  readonly label: string;
+  /** Request bodies per system; a system without one is not measured on it. */
+  readonly bodies: Partial<Record<SystemSpec['key'], unknown>>;
+}
+
+async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor: (url: string) => Promise<string> }> {
+  const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
+  const pgid = (type: string, id: number) => Buffer.from(JSON.stringify([type, id])).toString('base64');
+  const one = async (text: string) => (await database.query(text)).rows[0];
+  // A person's full name with one letter changed: a misspelt name as a user types it.
+  const person = await one(`select name from actor where id = (select min(id) from actor where id >= 12345 and kind = 'PERSON' and name ~ '^[A-Za-z]+ [A-Za-z]+$')`);
+  const misspelt = String(person.name).replace(/([aeiou])([^aeiou]*)$/, (_, vowel: string, rest: string) => `${vowel === 'a' ? 'o' : 'a'}${rest}`);
+  const deep = await one(`select id, date_earliest::text as e, date_latest::text as l from event order by date_earliest, date_latest, id offset 499999 limit 1`);
+  const ids: number[] = (await database.query(`select (1 + (i * 7919) % 1000000) as id from generate_series(1, 10) i`)).rows.map((r) => r.id);
+  const [from, to] = ['2024-01-01', '2024-12-31'];
+  const ourCursor = Buffer.from(JSON.stringify(['events-DATE', deep.e, deep.l, deep.id]), 'utf8').toString('base64url');
+  // PostGraphile 5's own cursor for the same row, in the same order (its format: base64 of [digest, ...values]).
+  const pglCursor = async (url: string) => {
+    const body = await postJson(url, {
+      query: `{ events(first: 1, offset: 499999, orderBy: [DATE_EARLIEST_ASC, DATE_LATEST_ASC, PRIMARY_KEY_ASC]) { edges { cursor } } }`,
+    });
+    return body.data.events.edges[0].cursor as string;
+  };
+  const PGL_ORDER = 'orderBy: [DATE_EARLIEST_ASC, DATE_LATEST_ASC, PRIMARY_KEY_ASC]';
+  const PGL_RANGE = `dateLatest: { greaterThanOrEqualTo: "${from}" }, dateEarliest: { lessThanOrEqualTo: "${to}", greaterThanOrEqualTo: "2022-12-31" }`;
+  const pageOf = (after: string | null) =>
+    `{ events(first: 20${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title date { precision earliest latest } } } pageInfo { hasNextPage } } }`;
+  const pglPageOf = (after: string | null) =>
+    `{ events(first: 20, ${PGL_ORDER}${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title dateEarliest dateLatest datePrecision } } pageInfo { hasNextPage } } }`;
+  const list: Workload[] = [
+    {
+      name: 'timeline',
+      label: `timeline page: 50 events in ${from.slice(0, 4)} with participants → actor → country, citations → source, totalCount`,
+      bodies: {
+        ours: {
+          query: `{ events(first: 50, filter: { from: "${from}", to: "${to}" }) { totalCount nodes { id title date { precision earliest latest }
+            participants { role actor { id name country { id name } } } citations { quote source { id title } } } } }`,
+        },
+        postgraphile: {
+          query: `{ events(first: 50, ${PGL_ORDER}, filter: { ${PGL_RANGE} }) { totalCount nodes { id title dateEarliest dateLatest datePrecision
+            participants(orderBy: POSITION_ASC) { nodes { role actor { id name country { id name } } } }
+            citationsBySubjectEventId(orderBy: PRIMARY_KEY_ASC) { nodes { quote source { id title } } } } } }`,
+        },
+        floor: { op: 'timeline', args: { from, to, first: 50 } },
+      },
+    },
+    {
+      name: 'escalation',
+      label: 'escalation: the first 50 measures by date, with initiator, target, event and what they answer',
+      bodies: {
+        ours: { query: `{ measures(first: 50) { nodes { id kind initiator { id name } target { id name } event { id title date { precision earliest latest } } inResponseTo { id title } } } }` },
+        // PostGraphile orders no table by a related one's column: the measures' events, in date order, hold the same rows.
+        postgraphile: {
+          query: `{ events(first: 50, ${PGL_ORDER}, filter: { measureExists: true }) { nodes { id title dateEarliest dateLatest datePrecision
+            measure { id kind initiator { id name } target { id name } measureResponses { nodes { event { id title } } } } } } }`,
+        },
+        floor: { op: 'escalation', args: { first: 50 } },
+      },
+    },
+    {
+      name: 'search',
+      label: `search for a misspelt name ("${misspelt}" for ${person.name}), 20 hits and totalCount`,
+      bodies: {
+        ours: { query: `{ search(query: ${JSON.stringify(misspelt)}, first: 20) { totalCount nodes { __typename ... on Actor { id name } } } }` },
+        floor: { op: 'search', args: { query: misspelt, first: 20 } },
+      },
+    },
+    {
+      name: 'chart',
+      label: 'chart: event counts by month over five years (2020–2024)',
+      bodies: {
+        ours: { query: `{ eventCounts(by: MONTH, filter: { from: "2020-01-01", to: "2024-12-31" }) { key count } }` },
+        floor: { op: 'chart', args: { from: '2020-01-01', to: '2024-12-31' } },
+      },
+    },
+    {
+      name: 'nodes',
+      label: 'ten `node` lookups of events in one request',
+      bodies: {
+        ours: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${gid('Event', id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
+        postgraphile: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${pgid('Event', id)}") { id ... on Event { title dateEarliest dateLatest datePrecision } }`).join(' ')} }` },
+        floor: { op: 'nodes', args: { ids } },
+      },
+    },
+    {
+      name: 'first-page',
+      label: 'first page: 20 events by date',
+      bodies: { ours: { query: pageOf(null) }, postgraphile: { query: pglPageOf(null) }, floor: { op: 'page', args: { after: null, first: 20 } } },
+    },
+    {
+      name: 'deep-page',
+      label: 'deep page: 20 events after the 500,000th',
+      bodies: { ours: { query: pageOf(ourCursor) }, postgraphile: { query: pglPageOf('%PGL_CURSOR%') }, floor: { op: 'page', args: { after: [deep.e, deep.l, deep.id], first: 20 } } },
+    },
+  ];
+  return Object.assign(list, { pglCursor });
+}
+
+async function postJson(url: string, body: unknown): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return response.json();
+}
+
+// ---------------------------------------------------------------- wrk
+interface Run {
+  readonly p50: number;
+  readonly p99: number;
+  readonly rps: number;
+}
+
+const BODY_DIR = path.join(os.tmpdir(), `bench-bodies-${process.pid}`);
+mkdirSync(BODY_DIR, { recursive: true });
+
+function wrk(url: string, body: unknown, connections: number, seconds: number): Run {
+  const file = path.join(BODY_DIR, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(body));
+  const output = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk-graphql.lua'), url], {
+    env: { ...process.env, BODY_FILE: file },
+    encoding: 'utf8',
+  });
+  const errors = /graphql-error responses: (\d+) of (\d+); http errors: connect=(\d+) read=(\d+) status=(\d+) timeout=(\d+)/.exec(output);
+  if (!errors) throw new Error(`unexpected wrk output:\n${output}`);
+  const failed = [1, 3, 4, 5, 6].reduce((sum, i) => sum + Number(errors[i]), 0);
+  if (failed > 0 || Number(errors[2]) === 0) throw new Error(`errors in the run against ${url}:\n${output}`);
+  return {
+    p50: Number(/p50=([\d.]+)ms/.exec(output)![1]),
+    p99: Number(/p99=([\d.]+)ms/.exec(output)![1]),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1]),
+  };
+}
+
+const median = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-for (let run = 0; run < runs; run++) {
-  await timed('uncached', () =>
-    fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }),
-  );
-  await timed('cached', () => fetch(getUrl));
-  await timed('revalidated', () => fetch(getUrl, { headers: { 'if-none-match': etag } }));
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`\nTitForTat (18 measures with their events, actors and answers), median of ${runs} interleaved requests:\n`);
-console.log('| request | median (ms) |');
-console.log('| --- | ---: |');
-console.log(`| POST, executed (not cached) | ${median(timings.uncached).toFixed(1)} |`);
-console.log(`| GET, answered from the response cache | ${median(timings.cached).toFixed(1)} |`);
-console.log(`| GET with If-None-Match, 304 | ${median(timings.revalidated).toFixed(1)} |`);
 
-server.close();
-await database.close();
+// ---------------------------------------------------------------- main
+const node = ensureTools();
+// The compiled server, as the Dockerfile runs it: tsx's loader alone added 60 MB of RSS.
+log('building dist/ (npm run build)');
+execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
+const admin = new pg.Client({ connectionString: DATABASE });
+await admin.connect();
+const digest = (await admin.query(`select digest from seed_state`).catch(() => ({ rows: [] }))).rows[0]?.digest as string | undefined;
+if (!digest?.startsWith('generated:')) {
+  console.error(`${DATABASE} holds no generated knowledge base; run: DATABASE_URL=${DATABASE} npm run gen -- --events 1000000 --seed 1`);
+  process.exit(1);
+}
+const counts = (await admin.query(`select (select count(*) from event) as events, (select count(*) from actor) as actors, (select count(*) from measure) as measures,
+  (select count(*) from participant) as participants, (select count(*) from citation) as citations, (select count(*) from claim) as claims, version() as postgres`)).rows[0];
+let list = await workloads(admin);
+if (values.only) list = Object.assign(list.filter((w) => values.only!.split(',').includes(w.name)), { pglCursor: list.pglCursor });
+const specs = systems(node);
+
+// Pass 1: through the counting proxy, check every answer and count statements per request.
+log(`pass 1: statements per request, through a counting proxy (${specs.map((s) => s.name).join(', ')})`);
+const proxy = await countingProxy(new URL(DATABASE));
+let running = await startAll(specs, proxy.url, 4700);
+const pglUrl = running.find((r) => r.spec.key === 'postgraphile')!.url;
+const pglCursor = await list.pglCursor(pglUrl);
+for (const workload of list) {
+  if (workload.bodies.postgraphile) workload.bodies.postgraphile = JSON.parse(JSON.stringify(workload.bodies.postgraphile).replace('%PGL_CURSOR%', pglCursor));
+}
+const statements = new Map<string, number>();
+const sizes = new Map<string, number>();
+for (const workload of list) {
+  for (const system of running) {
+    const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
+    if (!body) continue;
+    const answer = await postJson(system.url, body); // warm-up, not counted
+    if (answer.errors) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(answer.errors)}`);
+    sizes.set(`${workload.name}/${system.spec.key}`, JSON.stringify(answer).length);
+    const requests = 3;
+    const before = proxy.counter.statements;
+    for (let i = 0; i < requests; i++) {
+      const repeat = await postJson(system.url, body);
+      if (repeat.errors) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(repeat.errors)}`);
+    }
+    statements.set(`${workload.name}/${system.spec.key}`, (proxy.counter.statements - before) / requests);
+  }
+  log(`  ${workload.name}: ${running.map((s) => `${s.spec.name} ${statements.get(`${workload.name}/${s.spec.key}`) ?? '—'}`).join(', ')}`);
+}
+await stopAll(running);
+await proxy.close();
+
+// Pass 2: timed, connected directly; systems alternate within each round.
+log(`pass 2: ${ROUNDS} rounds × ${list.length} workloads, ${DURATION} s per run at c=1 and at c=16`);
+running = await startAll(specs, DATABASE, 4720);
+const results = new Map<string, { c1: Run[]; c16: Run[] }>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const workload of list) {
+    const order = round % 2 === 0 ? running : [...running].reverse();
+    for (const system of order) {
+      const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
+      if (!body) continue;
+      if (round === 0) wrk(system.url, body, 4, 1); // warm-up
+      const key = `${workload.name}/${system.spec.key}`;
+      const entry = results.get(key) ?? { c1: [], c16: [] };
+      entry.c1.push(wrk(system.url, body, 1, DURATION));
+      entry.c16.push(wrk(system.url, body, 16, DURATION));
+      results.set(key, entry);
+    }
+    log(`  round ${round + 1}, ${workload.name}: ${running.map((s) => {
+      const runs = results.get(`${workload.name}/${s.spec.key}`);
+      return runs ? `${s.spec.name} p50 ${runs.c1.at(-1)!.p50.toFixed(1)} ms, ${runs.c16.at(-1)!.rps.toFixed(0)} req/s` : null;
+    }).filter(Boolean).join('; ')}`);
+  }
+}
+const rss = new Map(running.map((system) => [system.spec.key, peakRssMb(system.process.pid!)]));
+await stopAll(running);
+writeFileSync(path.join(BODY_DIR, 'raw.json'), JSON.stringify({ statements: [...statements], results: [...results], rss: [...rss] }));
+log(`raw figures in ${path.join(BODY_DIR, 'raw.json')}`);
+await admin.end();
+
+// ---------------------------------------------------------------- results
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+const summary = (key: string) => {
+  const runs = results.get(key);
+  if (!runs) return undefined;
+  return { p50: median(runs.c1.map((r) => r.p50)), p99: median(runs.c1.map((r) => r.p99)), rps: median(runs.c16.map((r) => r.rps)) };
+};
+const lines: string[] = [];
+lines.push(
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${counts.events} events (${counts.actors} actors, ${counts.participants} participants, ` +
+    `${counts.measures} measures, ${counts.claims} claims, ${counts.citations} citations; \`${digest}\`).`,
+  '',
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (noisy: compare ratios). ` +
+    `${String(counts.postgres).split(' on ')[0]}; Node ${nodeVersion} for every system; wrk ${spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]!.split(' ')[1]} with one thread. ` +
+    `${ROUNDS} alternating rounds, ${DURATION} s per run; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
+    `Statements per request counted through a proxy in a separate pass. RSS: peak resident memory of the server process over the run.`,
+  '',
+  '| workload | system | p50 ms | p99 ms | req/s | statements | p50 / PostGraphile | req/s / PostGraphile | p50 / floor | req/s / floor |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+);
+for (const workload of list) {
+  const pgl = summary(`${workload.name}/postgraphile`);
+  const floor = summary(`${workload.name}/floor`);
+  for (const system of specs) {
+    const key = `${workload.name}/${system.key}`;
+    const own = summary(key);
+    if (!own) continue;
+    lines.push(
+      `| ${system.key === specs[0]!.key ? workload.label : ''} | ${system.name} | ${fmt(own.p50, 2)} | ${fmt(own.p99, 2)} | ${fmt(own.rps, 0)} | ${fmt(statements.get(key), 1)} | ` +
+        `${pgl && system.key !== 'postgraphile' ? fmt(own.p50 / pgl.p50, 2) : ''} | ${pgl && system.key !== 'postgraphile' ? fmt(own.rps / pgl.rps, 2) : ''} | ` +
+        `${floor && system.key !== 'floor' ? fmt(own.p50 / floor.p50, 2) : ''} | ${floor && system.key !== 'floor' ? fmt(own.rps / floor.rps, 2) : ''} |`,
+    );
+  }
+}
+lines.push('', `Peak RSS: ${specs.map((s) => `${s.name} ${fmt(rss.get(s.key), 0)} MB`).join(', ')}.`);
+if (!values['cache-env']) lines.push('', 'The response cache was not measured in this run (pass `--cache-env NAME=VALUE` naming how the server turns it on).');
+
+const START = '<!-- bench:http:start -->';
+const END = '<!-- bench:http:end -->';
+const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
+const [before, rest] = previous.includes(START) ? previous.split(START) : [`${previous}\n`, `${END}\n`];
+const after = rest!.slice(rest!.indexOf(END) + END.length);
+mkdirSync(path.dirname(values.out), { recursive: true });
+writeFileSync(values.out, `${before}${START}\n${lines.join('\n')}\n${END}${after}`);
+console.log(lines.join('\n'));
+log(`wrote ${path.relative(ROOT, values.out)}`);

@@ -1,6 +1,7 @@
 import { type Kysely, type MigrationResultSet, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as createKnowledgeBase from './migrations/2026_11_22_14_00_00_create_knowledge_base.js';
 import * as addSearchIndexes from './migrations/2026_11_22_15_00_00_add_search_indexes.js';
+import * as addDateRangeIndex from './migrations/2026_11_24_04_00_00_add_date_range_index.js';
 import * as addAttestationAndResponseLinks from './migrations/2026_11_24_04_10_00_add_attestation_and_response_links.js';
 
 // Listed explicitly, not read from a folder, so they run the same under tsx,
@@ -8,6 +9,7 @@ import * as addAttestationAndResponseLinks from './migrations/2026_11_24_04_10_0
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_14_00_00_create_knowledge_base': createKnowledgeBase,
   '2026_11_22_15_00_00_add_search_indexes': addSearchIndexes,
+  '2026_11_24_04_00_00_add_date_range_index': addDateRangeIndex,
   '2026_11_24_04_10_00_add_attestation_and_response_links': addAttestationAndResponseLinks,
 };
 

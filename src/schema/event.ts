@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, EventRow, ParticipantRow, PlaceRow } from '../db/database.js';
+import type { DB, EventRow, PlaceRow } from '../db/database.js';
 import {
   countEvents,
   countEventsByActorIds,
@@ -11,6 +11,7 @@ import {
   findEventsPage,
   findParticipantsByEventIds,
   findPlacesByIds,
+  type ParticipantWithActor,
 } from '../db/queries/events.js';
 import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
@@ -121,10 +122,15 @@ export const PlaceRef = builder.objectRef<PlaceRow>('Place').implement({
   }),
 });
 
-export const ParticipantRef = builder.objectRef<ParticipantRow>('Participant').implement({
+export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participant').implement({
   description: 'An actor taking part in an event, in a role.',
   fields: (t) => ({
-    actor: t.field({ type: ActorRef, resolve: (participant, _args, { loaders }) => loaders.actorById.load(participant.actor_id).then(required) }),
+    actor: t.field({
+      type: ActorRef,
+      // The participant's row carries its actor (joined); priming saves the actor loader a statement.
+      resolve: (participant, _args, { loaders }) =>
+        loaders.actorById.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required),
+    }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role as (typeof PARTICIPANT_ROLES)[number] }),
     note: t.exposeString('note', {
       nullable: true,

@@ -39,7 +39,7 @@ builder.queryFields((t) => ({
       return toConnection(list, request, page, {
         cursorOf: (hit) => sortValues(hit, SEARCH_SORT_KEYS),
         toNode: (hit) => nodeByHit.get(hit)!,
-        totalCount: () => countSearchHits(db, text),
+        totalCount: async () => page.rows[0]?.total_count ?? (request.cursor === null ? 0 : countSearchHits(db, text)),
       });
     },
   }),

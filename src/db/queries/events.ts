@@ -1,6 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
-import type { DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import type { ActorRow, DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
 
@@ -50,7 +50,11 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
   let query = db.selectFrom('event');
   const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text, attestations } = filter;
-  if (from != null) query = query.where('event.date_latest', '>=', from);
+  if (from != null) {
+    // A fuzzy date spans at most 366 days (a CHECK), so this implied lower bound
+    // turns 'may overlap' into one range scan of the date index.
+    query = query.where('event.date_latest', '>=', from).where('event.date_earliest', '>=', sql<string>`${from}::date - 366`);
+  }
   if (to != null) query = query.where('event.date_earliest', '<=', to);
   if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
   if (precisions != null && precisions.length > 0) query = query.where('event.date_precision', 'in', precisions as DatePrecision[]);
@@ -155,12 +159,22 @@ export interface Bucket {
 export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, filter: EventFilter): Promise<Bucket[]> {
   const events = filteredEvents(db, filter);
   if (grouping === 'MONTH') {
-    return events
-      .select([EVENT_MONTH.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy(sql`1`)
-      .orderBy(sql`min(event.date_earliest)`)
-      .orderBy(sql`1`)
-      .execute();
+    // Counted by day first, in the date index's order, and formatted per day
+    // rather than per event: to_char on each of 200,000 events cost more than the scan.
+    const days = events
+      .select([
+        'event.date_earliest as day',
+        sql<number>`count(*) filter (where event.date_precision = 'YEAR')`.as('years'),
+        sql<number>`count(*) filter (where event.date_precision <> 'YEAR')`.as('months'),
+      ])
+      .groupBy('event.date_earliest');
+    const { rows } = await sql<Bucket>`
+      select key, sum(n)::int8 as count
+      from (${days}) as days, lateral (values (to_char(days.day, 'YYYY'), days.years), (to_char(days.day, 'YYYY-MM'), days.months)) as bucket(key, n)
+      where n > 0
+      group by key
+      order by min(days.day), key`.execute(db);
+    return rows;
   }
   if (grouping === 'CATEGORY') {
     return events
@@ -180,13 +194,22 @@ export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, fil
     .execute();
 }
 
-export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantRow[]> {
+/** A participant with its actor's row, joined because a participant always has exactly one. */
+export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorRow };
+
+/**
+ * Each event's participants, with their actors in the same statement: the
+ * actor is to-one, so joining it saves a round trip per query level.
+ */
+export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantWithActor[]> {
   return db
     .selectFrom('participant')
-    .selectAll()
-    .where('event_id', 'in', eventIds)
-    .orderBy('event_id')
-    .orderBy('position')
+    .innerJoin('actor', 'actor.id', 'participant.actor_id')
+    .selectAll('participant')
+    .select(sql<ActorRow>`row_to_json(actor)`.as('actor'))
+    .where('participant.event_id', 'in', eventIds)
+    .orderBy('participant.event_id')
+    .orderBy('participant.position')
     .execute();
 }
 

@@ -36,7 +36,8 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
   if (initiatorStateId != null) query = query.where(stateOf('initiator_id'), '=', idOfKey(db, 'actor', initiatorStateId));
   if (targetStateId != null) query = query.where(stateOf('target_id'), '=', idOfKey(db, 'actor', targetStateId));
   if (kinds != null && kinds.length > 0) query = query.where('measure.kind', 'in', kinds);
-  if (from != null) query = query.where('event.date_latest', '>=', from);
+  // The implied lower bound of a fuzzy date at most 366 days wide, as for events.
+  if (from != null) query = query.where('event.date_latest', '>=', from).where('event.date_earliest', '>=', sql<string>`${from}::date - 366`);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
   if (inResponseToId != null) {
     query = query.where(({ exists, selectFrom }) =>

@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { DB } from '../database.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 
@@ -21,6 +21,9 @@ const MEASURE_WEIGHT = 0.9;
  * weighted documents (names and titles over summaries over quotes), and for
  * actors the best trigram similarity of their name or any alias, so 'Kartavyh'
  * finds Kartavykh. Ranks are `real`, so a cursor's rank compares exactly.
+ * Names match through `<%` on each table, which their trigram indexes serve
+ * (a similarity computed first and filtered after reads every actor); the
+ * threshold it compares with is set by `withNameSimilarity`.
  */
 function searchHits(text: string) {
   const query = sql`websearch_to_tsquery('english', ${text})`;
@@ -52,24 +55,51 @@ function searchHits(text: string) {
     from source
     where source.search @@ ${query}
     union all
-    select 'Actor', actor.id, (-names.similarity)::real
-    from actor
-    cross join lateral (
-      select max(word_similarity(${term}, lower(name))) as similarity
-      from (select actor.name union all select alias from actor_alias where actor_alias.actor_id = actor.id) as all_names(name)
-    ) as names
-    where names.similarity >= ${sql.lit(NAME_SIMILARITY)}
+    select 'Actor', id, (-max(similarity))::real
+    from (
+      select actor.id, word_similarity(${term}, lower(actor.name)) from actor where ${term} <% lower(actor.name)
+      union all
+      select actor_alias.actor_id, word_similarity(${term}, lower(actor_alias.alias)) from actor_alias where ${term} <% lower(actor_alias.alias)
+    ) as names(id, similarity)
+    group by id
   )`;
 }
 
 /** Best first; ties in a stable order. */
 export const SEARCH_SORT_KEYS = ['hit.sort_rank', 'hit.typename', 'hit.id'] as const;
 
-export async function searchPage(db: Kysely<DB>, text: string, request: PageRequest) {
-  const hits = db.selectFrom(searchHits(text).as('hit')).select(['hit.typename', 'hit.id', 'hit.sort_rank']);
-  return fetchPage(hits, SEARCH_SORT_KEYS, 'asc', request);
+/**
+ * The `<%` operator reads its threshold from a setting: set for this
+ * transaction only, so no other statement on the connection sees it. Parallel
+ * workers are turned off with it: the union of small index scans is planned
+ * as a parallel append whose workers took longer to start (16 ms on a busy
+ * machine) than the whole search takes without them.
+ */
+async function withNameSimilarity<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true),
+      set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+    return work(trx);
+  });
 }
 
+/**
+ * A page of hits, each carrying how many hits there are in all: the hits are
+ * ranked as a whole anyway, so counting them in the same statement costs
+ * nothing, where a second statement would search everything again.
+ */
+export async function searchPage(db: Kysely<DB>, text: string, request: PageRequest) {
+  return withNameSimilarity(db, (trx) => {
+    const hits = trx
+      .with('hit', () => searchHits(text) as unknown as SelectQueryBuilder<DB, never, SearchHit>)
+      .selectFrom('hit')
+      .select(['hit.typename', 'hit.id', 'hit.sort_rank', (eb) => eb.selectFrom('hit').select(eb.fn.countAll<number>().as('n')).as('total_count')]);
+    // Type escape: the CTE is raw SQL whose columns SearchHit names.
+    return fetchPage(hits as unknown as SelectQueryBuilder<any, any, SearchHit & { total_count: number }>, SEARCH_SORT_KEYS, 'asc', request);
+  });
+}
+
+/** How many hits a search has; the page's own count where it has rows. */
 export async function countSearchHits(db: Kysely<DB>, text: string): Promise<number> {
-  return countRows(db.selectFrom(searchHits(text).as('hit')));
+  return withNameSimilarity(db, async (trx) => countRows(trx.selectFrom(searchHits(text).as('hit'))));
 }

@@ -1,0 +1,102 @@
+// Embedded mode (PGlite, no DATABASE_URL): how long the compiled server takes
+// from its process starting to its first answer, on an empty data directory
+// (cold: migrations and seeds) and again on the same directory (warm); how
+// long building the schema and loading the seeds take on their own.
+//   npm run bench:embedded -- [--runs 3]
+// Writes its section of bench/RESULTS.md.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') } } });
+const RUNS = Number(values.runs);
+// The same Node as the HTTP benchmark when it has been fetched, else this one.
+const BENCH_NODE = path.join(ROOT, 'node_modules/.cache/bench-tools/node_modules/node/bin/node');
+const node = existsSync(BENCH_NODE) ? BENCH_NODE : process.execPath;
+const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
+execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+const QUERY = JSON.stringify({ query: '{ events(first: 1) { totalCount nodes { title } } }' });
+
+/** Milliseconds from spawning the server in `cwd` to its first answer without errors. */
+async function firstAnswer(cwd: string, port: number): Promise<number> {
+  const started = performance.now();
+  const child = spawn(node, [path.join(ROOT, 'dist/main.js')], {
+    cwd,
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+      const answer = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY })
+        .then((response) => response.text())
+        .catch(() => null);
+      if (answer !== null) {
+        if (!answer.includes('"data"') || answer.includes('"errors"')) throw new Error(`bad first answer: ${answer}`);
+        return performance.now() - started;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+  }
+}
+
+/** Runs a snippet in a fresh process (nothing cached) and returns the number it prints. */
+function timed(snippet: string): number {
+  return Number(execFileSync(node, ['--input-type=module', '-e', snippet], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1));
+}
+
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+const cold: number[] = [];
+const warm: number[] = [];
+const schemaBuild: number[] = [];
+const seedLoad: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kb-embedded-'));
+  try {
+    cold.push(await firstAnswer(dir, 4790));
+    warm.push(await firstAnswer(dir, 4791));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  schemaBuild.push(timed(`const t = performance.now(); await import('./dist/schema/index.js'); console.log(performance.now() - t);`));
+  seedLoad.push(
+    timed(`
+      import { openDatabase } from './dist/db/connect.js';
+      import { migrateToLatest } from './dist/db/migrate.js';
+      import { loadSeeds } from './dist/db/seed.js';
+      import { readSeeds } from './dist/db/seed-files.js';
+      const database = await openDatabase({ engine: 'pglite', dataDir: null });
+      await migrateToLatest(database.db);
+      const seeds = readSeeds();
+      const t = performance.now();
+      await loadSeeds(database.db, seeds, 'if-empty');
+      console.log(performance.now() - t);
+      await database.close();`),
+  );
+  process.stderr.write(`run ${run + 1}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms, schema ${schemaBuild.at(-1)!.toFixed(0)} ms, seeds ${seedLoad.at(-1)!.toFixed(0)} ms\n`);
+}
+
+const lines = [
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:embedded\`: the compiled server (\`dist/main.js\`) on Node ${nodeVersion}, PGlite in a fresh data directory; medians of ${RUNS} runs.`,
+  '',
+  '| embedded mode | ms |',
+  '| --- | ---: |',
+  `| start-up to first answer, cold (empty data directory: migrations and seeds) | ${median(cold).toFixed(0)} |`,
+  `| start-up to first answer, warm (same directory, already seeded) | ${median(warm).toFixed(0)} |`,
+  `| seed load into a migrated in-memory PGlite (\`loadSeeds\`) | ${median(seedLoad).toFixed(0)} |`,
+  `| schema build (importing \`dist/schema/index.js\`, fresh process) | ${median(schemaBuild).toFixed(0)} |`,
+];
+const START = '<!-- bench:embedded:start -->';
+const END = '<!-- bench:embedded:end -->';
+const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
+const [before, rest] = previous.includes(START) ? previous.split(START) : [`${previous}\n`, `${END}\n`];
+const after = rest!.slice(rest!.indexOf(END) + END.length);
+writeFileSync(values.out, `${before}${START}\n${lines.join('\n')}\n${END}${after}`);
+console.log(lines.join('\n'));
