@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST } from 'graphql';
-import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type FetchAPI, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -45,7 +45,7 @@ export function createServer({ db, logger, startup, requestTimeoutMs = 0, redis 
     healthCheckEndpoint: '/health',
     plugins: [
       useRequestLogging(logger),
-      useReadinessCheck({ endpoint: '/ready', check: () => readiness(db, startup) }),
+      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(db, fetchAPI, startup) }),
       ...(startup ? [useStartupGate(startup)] : []),
       useRequestDeadline(requestTimeoutMs),
       ...httpPlugins({ db, redis, persistedOperationsOnly }),
@@ -53,7 +53,9 @@ export function createServer({ db, logger, startup, requestTimeoutMs = 0, redis 
   });
 }
 
-async function readiness(db: Kysely<DB>, startup?: StartupStatus): Promise<Response | boolean> {
+// Yoga's own Response class (fetchAPI), not the global one: compression pipes its body through Yoga's streams.
+async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupStatus): Promise<Response | boolean> {
+  const notReady = (reason: string) => fetchAPI.Response.json({ status: 'unavailable', reason }, { status: 503 });
   if (startup !== undefined && !startup.ready) return notReady(startup.reason);
   let pending: string[];
   try {
@@ -65,10 +67,6 @@ async function readiness(db: Kysely<DB>, startup?: StartupStatus): Promise<Respo
   }
   if (pending.length > 0) return notReady(`database not migrated: ${pending.length} pending migration(s)`);
   return true;
-}
-
-function notReady(reason: string): Response {
-  return Response.json({ status: 'unavailable', reason }, { status: 503 });
 }
 
 // Ids are reused from the caller's header so a trace can cross services.
