@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { corsOptions, useBrowserSafety } from './browser-safety.js';
+import { type Config, loadConfig } from './config.js';
 import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
+import { useErrorCodes } from './error-codes.js';
+import { useOperationLimits } from './limits.js';
+import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { schema } from './schema/index.js';
 
 export interface ServerOptions {
   readonly db: Kysely<DB>;
   readonly logger: Logger;
+  /** Limits, CORS and rate limiting; the defaults of an empty environment when omitted. */
+  readonly config?: Config;
+  /** Shared state for several instances (the rate-limit budget); created and closed by main.ts. */
+  readonly redis?: Redis | null;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -19,7 +29,7 @@ const REQUEST_ID_HEADER = 'x-request-id';
 export const EXAMPLE_OPERATIONS = readFileSync(new URL('../schema/examples.graphql', import.meta.url), 'utf8');
 
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
-export function createServer({ db, logger }: ServerOptions) {
+export function createServer({ db, logger, config = loadConfig({}), redis = null }: ServerOptions) {
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
@@ -29,7 +39,17 @@ export function createServer({ db, logger }: ServerOptions) {
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     healthCheckEndpoint: '/health',
-    plugins: [useRequestLogging(logger), useReadinessCheck({ endpoint: '/ready', check: () => readiness(db) })],
+    cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
+    multipart: false,
+    maxRequestBodySize: config.limits.bodyBytes,
+    plugins: [
+      useRequestLogging(logger),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(db) }),
+      ...useBrowserSafety(),
+      ...useOperationLimits(config.limits),
+      ...(config.rateLimit ? [useRateLimit(config.rateLimit, redis, logger)] : []),
+      useErrorCodes(requestId),
+    ],
   });
 }
 

@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded database on disk, port 4000, loopback, info logs', () => {
-    expect(loadConfig({})).toEqual({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info' });
+    expect(loadConfig({})).toMatchObject({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info' });
   });
 
   it('chooses the engine from DATABASE_URL', () => {
