@@ -39,7 +39,7 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
     {
       onValidate({ addValidationRule }) {
         addValidationRule(maxDepthRule({ n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: [reject(ErrorCode.DEPTH_LIMIT_EXCEEDED, 'Depth', limits.depth)] }));
-        addValidationRule(maxAliasesRule({ n: limits.aliases, propagateOnRejection: false, onReject: [reject(ErrorCode.ALIAS_LIMIT_EXCEEDED, 'Alias', limits.aliases)] }));
+        addValidationRule(maxAliasesRule({ n: limits.aliases, allowList: [], propagateOnRejection: false, onReject: [reject(ErrorCode.ALIAS_LIMIT_EXCEEDED, 'Alias', limits.aliases)] }));
         addValidationRule(
           maxDirectivesRule({ n: limits.directives, propagateOnRejection: false, onReject: [reject(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, 'Directive', limits.directives)] }),
         );

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
@@ -35,7 +36,18 @@ try {
     logger.warn({ counts: seeded.counts }, 'the knowledge base differs from seeds/; `npm run db:seed -- --reset` replaces it');
   }
 
-  const server = http.createServer(createServer({ db: database.db, logger }));
+  // No offline queue: while Redis is away its commands fail at once, and the rate limiter counts in memory instead of waiting.
+  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  let redisDown = false;
+  redis?.on('error', (error) => {
+    if (!redisDown) logger.warn({ err: error }, 'redis unavailable: rate limits are counted per instance until it is back');
+    redisDown = true;
+  });
+  redis?.on('ready', () => {
+    if (redisDown) logger.info('redis is back');
+    redisDown = false;
+  });
+  const server = http.createServer(createServer({ db: database.db, logger, config, redis }));
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -59,6 +71,7 @@ try {
     await closed;
     clearTimeout(cut);
     await database.close();
+    redis?.disconnect();
     logger.info('stopped');
     process.exit(0);
   };
