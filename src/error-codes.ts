@@ -31,7 +31,9 @@ export function useErrorCodes(requestIdOf: (request: Request) => string): Plugin
 function withCode(error: GraphQLError, hasData: boolean, requestId: () => string): GraphQLError {
   const { originalError: _dropped, code: given, http, ...rest } = (error.extensions ?? {}) as Record<string, unknown> & { http?: GraphQLHTTPExtensions };
   const code = codeOf(error, typeof given === 'string' ? given : undefined, hasData, http);
-  const extensions: Record<string, unknown> = { ...rest, code, ...(http === undefined ? {} : { http }) };
+  // A request refused before execution is a 400 for clients that accept application/graphql-response+json, as Yoga answers validation errors.
+  const status = http ?? (!hasData && error.path === undefined ? { spec: true, status: 400 } : undefined);
+  const extensions: Record<string, unknown> = { ...rest, code, ...(status === undefined ? {} : { http: status }) };
   if (code === ErrorCode.INTERNAL_SERVER_ERROR) {
     // Whatever an unexpected error said stays in the log.
     return new GraphQLError('Unexpected error.', { path: error.path, extensions: { code, requestId: requestId(), ...(http === undefined ? {} : { http }) } });
