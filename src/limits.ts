@@ -4,10 +4,20 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { type DocumentNode, type GraphQLError, type GraphQLSchema, validate } from 'graphql';
+import { type DocumentNode, getOperationAST, GraphQLError, type GraphQLSchema, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OperationLimits } from './config.js';
 import { ErrorCode, limitExceeded } from './errors.js';
+
+/** graphql-js 16 validates no operation type against the schema; ours has queries only. */
+function unsupportedOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): GraphQLError | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || schema.getRootType(operation.operation)) return null;
+  return new GraphQLError(`This API answers queries only; it has no ${operation.operation} operations`, {
+    nodes: [operation],
+    extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
+  });
+}
 import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js';
 
 /** What an accepted operation costs, and the most one may cost; returned in `extensions.cost`. */
@@ -46,12 +56,18 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
         addValidationRule(documentInputBoundsRule(limits));
       },
       onExecute({ args, setResultAndStopExecution }) {
+        const unsupported = unsupportedOperation(args.schema, args.document, args.operationName);
+        if (unsupported) return void setResultAndStopExecution({ errors: [unsupported] });
         const variableErrors = variableBoundsErrors(args.variableValues, limits);
         if (variableErrors.length > 0) return void setResultAndStopExecution({ errors: variableErrors });
         const { errors, cost } = operationCost(args.schema, args.document, args.variableValues ?? {}, args.operationName, args.contextValue as object, limits.cost);
         if (errors.length > 0) return void setResultAndStopExecution({ errors });
         const request = (args.contextValue as { request?: Request }).request;
         if (cost !== null && request) costOfRequest.set(request, { requested: cost, limit: limits.cost });
+      },
+      onSubscribe({ args, setResultAndStopExecution }) {
+        const unsupported = unsupportedOperation(args.schema, args.document, args.operationName);
+        if (unsupported) setResultAndStopExecution({ errors: [unsupported] });
       },
       onExecutionResult({ request, result, setResult }) {
         const cost = costOfRequest.get(request);

@@ -39,6 +39,8 @@ describe('every error has an extensions.code from the closed set', () => {
     ['an operation name not in the document', { query: 'query A { __typename }', operationName: 'B' }, 'BAD_REQUEST'],
     ['no query at all', {}, 'BAD_REQUEST'],
     ['a batch', [{ query: '{ __typename }' }], 'BAD_REQUEST'],
+    ['a mutation, which this API has none of', { query: 'mutation { x }' }, 'GRAPHQL_VALIDATION_FAILED'],
+    ['a subscription, which this API has none of', { query: 'subscription { events }' }, 'GRAPHQL_VALIDATION_FAILED'],
   ])('%s', async (_name, body, code) => {
     const { status, errors } = await errorsOf(json(body));
     expect(status).toBeLessThan(500);
