@@ -1,6 +1,19 @@
 import { GraphQLError } from 'graphql';
-import type { GraphQLHTTPExtensions, Plugin } from 'graphql-yoga';
-import { ErrorCode } from './errors.js';
+import { type GraphQLHTTPExtensions, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
+import { InvalidCursorError } from './db/queries/pagination.js';
+import { badUserInput, ErrorCode } from './errors.js';
+
+/**
+ * Yoga's masking, except for a forged cursor: its values reach the database, which alone can tell
+ * they do not fit the list's sort keys, and that is the client's mistake, not ours.
+ */
+export function maskError(error: unknown, message: string): Error {
+  if (error instanceof GraphQLError && error.originalError instanceof InvalidCursorError) {
+    const { message: text, extensions } = badUserInput("'after' or 'before' is not a cursor of this list; pass a cursor this list returned");
+    return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions });
+  }
+  return yogaMaskError(error, message, false);
+}
 
 /** The codes Yoga and graphql-js give, mapped into our closed set; anything else becomes INTERNAL_SERVER_ERROR. */
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));

@@ -9,7 +9,7 @@ import { type Config, loadConfig } from './config.js';
 import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
-import { useErrorCodes } from './error-codes.js';
+import { maskError, useErrorCodes } from './error-codes.js';
 import { useOperationLimits } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { schema } from './schema/index.js';
@@ -37,7 +37,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     graphiql: { title: 'Crisis knowledge base', defaultQuery: EXAMPLE_OPERATIONS },
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError },
     healthCheckEndpoint: '/health',
     cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
     multipart: false,

@@ -67,6 +67,20 @@ describe('every error has an extensions.code from the closed set', () => {
     expect(text.length).toBeLessThan(200);
   });
 
+  it('a forged cursor of the right list, whose values do not fit its sort keys, is BAD_USER_INPUT (found by the fuzzer)', async () => {
+    const forge = (...values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    const real = (await server.query('{ events(first: 1) { pageInfo { endCursor } } }')).data.events.pageInfo.endCursor;
+    expect(JSON.parse(Buffer.from(real, 'base64url').toString())).toHaveLength(4);
+    for (const cursor of [forge('events-DATE', '2025-06-01', 3), forge('events-DATE', 'not a day', '2025-01-01', 1), forge('events-DATE', '2025-01-01', '2025-01-01', 'x')]) {
+      for (const query of [`{ events(after: "${cursor}") { totalCount } }`, `{ events(last: 2, before: "${cursor}") { totalCount } }`]) {
+        const result = await server.query(query);
+        expect(result.errors).toEqual([expect.objectContaining({ path: ['events'], extensions: { code: 'BAD_USER_INPUT' } })]);
+      }
+    }
+    const nested = await server.query(`{ actor(slug: "russia") { events(after: "${forge('actor-events', 'x')}") { totalCount } } }`);
+    expect(nested.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('a method other than GET and POST is METHOD_NOT_ALLOWED', async () => {
     const { status, errors } = await errorsOf({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(status).toBe(405);
