@@ -100,6 +100,8 @@ describe('operation limits: each refused before execution with its own code, nam
     expect(await costOf('{ event(slug: "x") { participants { role actor { name } } } }')).toMatchObject({ requested: 1 + 1 + 10 * 3 });
     expect(await costOf('{ nodes(ids: ["a", "b", "c"]) { id } }')).toMatchObject({ requested: 1 + 3 });
     expect(await costOf('{ events(first: 2) { nodes { citations { quote } } } }')).toMatchObject({ requested: 1 + 2 * (1 + 1 + 10) });
+    // The example in README.
+    expect(await costOf('{ events(first: 50) { nodes { title participants { actor { name } } } } }')).toMatchObject({ requested: 1151 });
   });
 
   it('string inputs: length, written inline, in variables and inside input objects', async () => {

@@ -44,13 +44,16 @@ type Random = ReturnType<typeof seededRandom>;
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
-/** Strings worth trying anywhere a string goes: real slugs and words, edges of the bounds, hostile bytes. */
-const STRINGS = [
-  'russia', 'azerbaijan', 'yekaterinburg-arrests', 'kremlin', 'Baku', 'Kartavyh', 'crash raid', '"exact phrase"', '-word or', '',
-  ' ', 'x'.repeat(500), 'x'.repeat(501), 'a\u0000b', '\u0007', '\u001b[2J', 'a\u007f', '\ud800', 'Баку', '🇦🇿', "'; drop table event; --",
-  '%', '_', '\\', '$1', '${x}', '<script>', 'null', '0', '-1', b64('["events-DATE","2025-06-01",3]'), b64('Event:1'), b64('Actor:424242'),
-  b64('Nope:1'), b64('["x"]'), 'not-a-cursor', '2025-06-01', '2025-02-30', '9999-12-31', '0000-01-01',
+/** Strings a client would send: real slugs, words, dates and search syntax. */
+const ORDINARY = ['russia', 'azerbaijan', 'yekaterinburg-arrests', 'kremlin', 'sputnik-azerbaijan', 'Baku', 'Kartavyh', 'crash raid', '"exact phrase"', 'Sputnik -raid', 'Баку', '2025-06-01', '2024-12-25'];
+/** Strings worth trying anywhere a string goes: edges of the bounds, hostile bytes, forged cursors and IDs. */
+const HOSTILE = [
+  '', ' ', 'x'.repeat(500), 'x'.repeat(501), 'a\u0000b', '\u0007', '\u001b[2J', 'a\u007f', '\ud800', '🇦🇿', "'; drop table event; --",
+  '%', '_', '\\', '$1', '${x}', '<script>', 'null', '0', '-1', b64('["events-DATE","2025-06-01",3]'), b64('["events-DATE","x","y",1]'), b64('Event:1'),
+  b64('Actor:424242'), b64('Nope:1'), b64('["x"]'), 'not-a-cursor', '2025-02-30', '9999-12-31', '0000-01-01',
 ];
+const STRINGS = [...ORDINARY, ...HOSTILE];
+const DATES = ['2024-01-01', '2024-12-25', '2025-06-01', '2025-07-31', '2025-02-30'];
 const INTS = [0, 1, 2, 5, 20, 99, 100, 101, -1, 2147483647, -2147483648];
 /** Values of the wrong type, for variables. */
 const WRONG = [null, 'abc', 3.5, true, [], {}, [1, 2], { a: 1 }, 2147483648, 1e308, '2025-13-01', ['x'.repeat(600)]];
@@ -143,9 +146,10 @@ function selectionSet(state: DocumentState, type: GraphQLNamedType, depth: numbe
   if (!isObjectType(type)) return '';
   const parts = fieldSelections(state, type.getFields(), depth, random.int(1, 4));
   if (random.chance(0.1) && depth > 1) {
-    const name = `F${state.fragments.length}`;
-    state.fragments.push(`fragment ${name} on ${type.name} ${selectionSet(state, type, depth - 1)}`);
-    parts.push(`...${name}`);
+    // The name is taken before the body is generated, since the body may define fragments of its own.
+    const index = state.fragments.push('') - 1;
+    state.fragments[index] = `fragment F${index} on ${type.name} ${selectionSet(state, type, depth - 1)}`;
+    parts.push(`...F${index}`);
   }
   if (random.chance(0.05)) parts.push(`... @include(if: ${random.chance(0.5)}) { __typename }`);
   return `{ ${parts.length > 0 ? parts.join(' ') : '__typename'} }`;
@@ -155,12 +159,17 @@ function fieldSelections(state: DocumentState, fields: Record<string, GraphQLFie
   const { random } = state;
   const all = Object.values(fields);
   const parts: string[] = [];
+  const used = new Set<string>();
   for (let i = 0; i < count; i++) {
     const field = random.pick(all);
     const named = getNamedType(field.type);
     const leaf = isScalarType(named) || isEnumType(named);
     if (!leaf && depth <= 0) continue;
-    const alias = random.chance(0.15) ? `a${state.aliases++}: ` : '';
+    // Mostly, a field selected twice gets an alias, as a client would write it; sometimes not, and the two may conflict.
+    const repeated = used.has(field.name) && field.args.length > 0;
+    used.add(field.name);
+    if (repeated && random.chance(0.7)) continue;
+    const alias = random.chance(repeated ? 0.8 : 0.15) ? `a${state.aliases++}: ` : '';
     const args = argumentsOf(state, field.args);
     const directive = random.chance(0.05) ? ` @${random.pick(['skip', 'include'])}(if: ${random.chance(0.5)})` : '';
     parts.push(`${alias}${field.name}${args}${directive}${leaf ? '' : ` ${selectionSet(state, named, depth - 1)}`}`);
@@ -171,7 +180,7 @@ function fieldSelections(state: DocumentState, fields: Record<string, GraphQLFie
 function argumentsOf(state: DocumentState, args: readonly GraphQLArgument[]): string {
   const { random } = state;
   const written = args
-    .filter((arg) => isNonNullType(arg.type) || random.chance(0.4))
+    .filter((arg) => isNonNullType(arg.type) || random.chance(arg.name === 'after' || arg.name === 'before' ? 0.1 : 0.4))
     .map((arg) => {
       if (random.chance(0.35)) {
         const name = `v${state.variables.length}`;
@@ -190,10 +199,10 @@ function jsonValue(state: DocumentState, type: GraphQLInputType, depth: number):
   const inner = getNullableType(type) as GraphQLInputType;
   if (!isNonNullType(type) && random.chance(0.1)) return null;
   if (isListType(inner)) {
-    const length = random.pick([0, 1, 2, 3, 100, 101]);
+    const length = random.pick([0, 1, 1, 2, 2, 3, 3, 100, 101]);
     return Array.from({ length }, () => jsonValue(state, inner.ofType as GraphQLInputType, depth + 1));
   }
-  if (isEnumType(inner)) return random.chance(0.9) ? random.pick(inner.getValues()).name : 'NOT_A_VALUE';
+  if (isEnumType(inner)) return random.chance(0.98) ? random.pick(inner.getValues()).name : 'NOT_A_VALUE';
   if (isInputObjectType(inner)) {
     const fields = Object.values(inner.getFields()).filter((field) => isNonNullType(field.type) || random.chance(0.4));
     return Object.fromEntries(fields.map((field) => [field.name, jsonValue(state, field.type, depth + 1)]));
@@ -203,8 +212,10 @@ function jsonValue(state: DocumentState, type: GraphQLInputType, depth: number):
       return random.pick(INTS);
     case 'Boolean':
       return random.chance(0.5);
+    case 'Date':
+      return random.pick(random.chance(0.9) ? DATES : HOSTILE);
     default:
-      return random.pick(STRINGS);
+      return random.pick(random.chance(0.75) ? ORDINARY : HOSTILE);
   }
 }
 
@@ -213,10 +224,10 @@ function literal(state: DocumentState, type: GraphQLInputType, depth: number): s
   const { random } = state;
   const inner = getNullableType(type) as GraphQLInputType;
   if (isListType(inner)) {
-    const length = random.pick([0, 1, 2, 3, 101]);
+    const length = random.pick([0, 1, 1, 2, 2, 3, 101]);
     return `[${Array.from({ length }, () => literal(state, inner.ofType as GraphQLInputType, depth + 1)).join(', ')}]`;
   }
-  if (isEnumType(inner)) return random.chance(0.9) ? random.pick(inner.getValues()).name : 'NOT_A_VALUE';
+  if (isEnumType(inner)) return random.chance(0.98) ? random.pick(inner.getValues()).name : 'NOT_A_VALUE';
   if (isInputObjectType(inner)) {
     const fields = Object.values(inner.getFields()).filter((field) => isNonNullType(field.type) || random.chance(0.4));
     return `{ ${fields.map((field) => `${field.name}: ${literal(state, field.type, depth + 1)}`).join(', ')} }`;
@@ -227,7 +238,9 @@ function literal(state: DocumentState, type: GraphQLInputType, depth: number): s
       return String(random.pick(INTS));
     case 'Boolean':
       return String(random.chance(0.5));
+    case 'Date':
+      return JSON.stringify(random.pick(random.chance(0.9) ? DATES : HOSTILE));
     default:
-      return JSON.stringify(random.pick(STRINGS));
+      return JSON.stringify(random.pick(random.chance(0.75) ? ORDINARY : HOSTILE));
   }
 }
