@@ -17,6 +17,39 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR }, port: 4000, host: '127.0.0.1', logLevel: 'info' });
   });
 
+  it('has documented defaults for the limits, CORS, rate limiting and Redis', () => {
+    expect(loadConfig({})).toMatchObject({
+      limits: { depth: 12, aliases: 30, tokens: 3000, directives: 20, cost: 50_000, stringLength: 500, listLength: 100, bodyBytes: 1_000_000 },
+      cors: { origins: '*', credentials: false },
+      rateLimit: { points: 1_000_000, windowSeconds: 60, apiKeys: [], keyPrefix: 'crisis-kb:rate' },
+      redisUrl: null,
+    });
+  });
+
+  it('takes every limit, CORS, rate limiting and Redis from the environment', () => {
+    const config = loadConfig({
+      MAX_DEPTH: '5',
+      MAX_ALIASES: '1',
+      MAX_TOKENS: '100',
+      MAX_DIRECTIVES: '3',
+      MAX_COST: '1000',
+      MAX_STRING_LENGTH: '50',
+      MAX_LIST_LENGTH: '10',
+      MAX_BODY_BYTES: '4096',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      CORS_CREDENTIALS: 'true',
+      RATE_LIMIT_POINTS: '500',
+      RATE_LIMIT_WINDOW_SECONDS: '10',
+      API_KEYS: 'key-aaaaaaaaaaaaaaaa,key-bbbbbbbbbbbbbbbb',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+    });
+    expect(config.limits).toEqual({ depth: 5, aliases: 1, tokens: 100, directives: 3, cost: 1000, stringLength: 50, listLength: 10, bodyBytes: 4096 });
+    expect(config.cors).toEqual({ origins: ['https://a.example', 'https://b.example:8443'], credentials: true });
+    expect(config.rateLimit).toMatchObject({ points: 500, windowSeconds: 10, apiKeys: ['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb'] });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(loadConfig({ RATE_LIMIT_POINTS: '0' }).rateLimit).toBeNull();
+  });
+
   it('chooses the engine from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ engine: 'pglite', dataDir: null });
     for (const url of ['postgres://kb:secret@db.internal:5432/kb', 'postgresql://localhost/kb']) {
@@ -44,6 +77,17 @@ describe('configuration', () => {
     [{ PORT: 'http' }, /PORT/],
     [{ HOST: 'a host' }, /HOST/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ MAX_DEPTH: '0' }, /MAX_DEPTH must be an integer of at least 1/],
+    [{ MAX_COST: 'lots' }, /MAX_COST must be an integer/],
+    [{ MAX_TOKENS: '1.5' }, /MAX_TOKENS must be an integer/],
+    [{ RATE_LIMIT_POINTS: '-1' }, /RATE_LIMIT_POINTS must be an integer of at least 0/],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, /RATE_LIMIT_WINDOW_SECONDS/],
+    [{ API_KEYS: 'short' }, /API_KEYS must be comma-separated keys of at least 16 characters/],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, /CORS_ORIGINS must list origins/],
+    [{ CORS_ORIGINS: 'not an origin' }, /CORS_ORIGINS must list origins/],
+    [{ CORS_CREDENTIALS: 'true' }, /CORS_CREDENTIALS=true needs CORS_ORIGINS/],
+    [{ CORS_CREDENTIALS: 'maybe' }, /CORS_CREDENTIALS must be true or false/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be redis:/],
   ])('refuses %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
