@@ -5,7 +5,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import { type DocumentNode, getOperationAST, GraphQLError, type GraphQLSchema, validate } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { _createLRUCache, type Plugin } from 'graphql-yoga';
 import type { OperationLimits } from './config.js';
 import { ErrorCode, limitExceeded } from './errors.js';
 
@@ -24,6 +24,27 @@ import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js
 export interface OperationCost {
   readonly requested: number;
   readonly limit: number;
+}
+
+/** Documents longer than this are parsed every time: a cache keyed by the text must not hold megabytes per entry. */
+const MAX_CACHED_DOCUMENT_LENGTH = 10_000;
+
+/**
+ * Yoga caches parsed documents and parse errors by their text, 1,024 of each by default: filled with
+ * distinct documents of up to MAX_BODY_BYTES, that is a gigabyte kept for an hour. Ours keeps 256
+ * documents of ordinary size and no parse errors (a refused document costs next to nothing to refuse again).
+ */
+export function boundedParserCache() {
+  const documents = _createLRUCache<DocumentNode>({ max: 256 });
+  return {
+    documentCache: {
+      get: (key: string) => documents.get(key),
+      set: (key: string, value: DocumentNode) => {
+        if (key.length <= MAX_CACHED_DOCUMENT_LENGTH) documents.set(key, value);
+      },
+    },
+    errorCache: { get: () => undefined, set: () => {} },
+  };
 }
 
 /** The calculated cost of each request's operation, for the rate limiter and `extensions.cost`. */

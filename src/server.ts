@@ -10,7 +10,7 @@ import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
 import { pendingMigrations } from './db/migrate.js';
 import { maskError, useErrorCodes } from './error-codes.js';
-import { useOperationLimits } from './limits.js';
+import { boundedParserCache, useOperationLimits } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { schema } from './schema/index.js';
 
@@ -42,6 +42,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
     multipart: false,
     maxRequestBodySize: config.limits.bodyBytes,
+    parserAndValidationCache: boundedParserCache(),
     plugins: [
       useRequestLogging(logger),
       useReadinessCheck({ endpoint: '/ready', check: () => readiness(db) }),
