@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -33,7 +34,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
-    logging: logger,
+    logging: yogaLogger(logger),
     graphiql: { title: 'Crisis knowledge base', defaultQuery: EXAMPLE_OPERATIONS },
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
@@ -73,6 +74,20 @@ function notReady(reason: string): Response {
 // Ids are reused from the caller's header so a trace can cross services.
 const requestIds = new WeakMap<Request, string>();
 
+/** The id of the request being served, for log lines written where the request is not at hand (Yoga's own). */
+const currentRequestId = new AsyncLocalStorage<string>();
+
+/** Yoga's log lines (an unexpected error's cause among them) carry the id the client sees in `extensions.requestId`. */
+function yogaLogger(logger: Logger): YogaLogger {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (first?: unknown, ...rest: unknown[]) => {
+    const requestId = currentRequestId.getStore();
+    const bindings = requestId === undefined ? {} : { requestId };
+    if (first instanceof Error) logger[level]({ ...bindings, err: first }, first.message);
+    else logger[level](bindings, [first, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 function requestId(request: Request): string {
   let id = requestIds.get(request);
   if (id === undefined) {
@@ -92,7 +107,8 @@ function useRequestLogging(logger: Logger): Plugin {
   return {
     onRequest({ request }) {
       started.set(request, performance.now());
-      requestId(request);
+      // Everything this request runs from here on, resolvers included, sees its id.
+      currentRequestId.enterWith(requestId(request));
     },
     onResponse({ request, response }) {
       const id = requestId(request);

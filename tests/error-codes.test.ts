@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors.js';
+import { createServer } from '../src/server.js';
 import { openTestServer, type TestServer } from './helpers/test-server.js';
 
 let server: TestServer;
@@ -99,6 +101,17 @@ describe('every error has an extensions.code from the closed set', () => {
       const body = await response.json();
       expect(body.errors).toEqual([{ message: 'Unexpected error.', path: ['events', 'nodes', 0, 'citations'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-7' } }]);
       expect(response.headers.get('x-request-id')).toBe('trace-7');
+
+      // The same request id leads to the log line holding the cause.
+      const lines: Record<string, unknown>[] = [];
+      const logged = createServer({ db: broken.database.db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }) });
+      await logged.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'trace-8' },
+        body: JSON.stringify({ query: '{ events(first: 1) { nodes { citations { quote } } } }' }),
+      });
+      const cause = lines.find((line) => line.level === 50);
+      expect(cause).toMatchObject({ requestId: 'trace-8', msg: expect.stringMatching(/citation/) });
     } finally {
       await broken.close();
     }
