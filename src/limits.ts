@@ -62,7 +62,8 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
       n: limits.tokens,
       propagateOnRejection: false,
       onReject: [
-        (_context, error) => {
+        // Thrown from inside the lexer: parsing stops at the first token over the limit.
+        () => {
           throw limitExceeded(ErrorCode.TOKEN_LIMIT_EXCEEDED, 'Token', limits.tokens, null);
         },
       ],

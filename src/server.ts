@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { createYoga, type Plugin, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -80,10 +81,10 @@ const currentRequestId = new AsyncLocalStorage<string>();
 /** Yoga's log lines (an unexpected error's cause among them) carry the id the client sees in `extensions.requestId`. */
 function yogaLogger(logger: Logger): YogaLogger {
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (first?: unknown, ...rest: unknown[]) => {
-    const requestId = currentRequestId.getStore();
-    const bindings = requestId === undefined ? {} : { requestId };
+    const id = currentRequestId.getStore();
+    const bindings = id === undefined ? {} : { requestId: id };
     if (first instanceof Error) logger[level]({ ...bindings, err: first }, first.message);
-    else logger[level](bindings, [first, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+    else logger[level](bindings, [first, ...rest].map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 2 }))).join(' '));
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
