@@ -90,3 +90,24 @@ describe('rate limiting, shared through Redis', () => {
     expect(await redis.keys(`${prefix}*`)).toHaveLength(1);
   });
 });
+
+describe('rate limiting while Redis is unreachable', () => {
+  let redis: Redis;
+  let server: TestServer;
+  beforeAll(async () => {
+    // Nothing listens on port 1; with no offline queue, as main.ts sets it up, commands fail at once.
+    redis = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    redis.on('error', () => {});
+    server = await openTestServer({ env: { ...BUDGET, REDIS_URL: 'redis://127.0.0.1:1' }, redis });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server?.close();
+  });
+
+  it('keeps serving, counting in memory instead', async () => {
+    expect(budget(await post(server, costing(5), '10.2.0.1'))).toMatchObject({ status: 200, remaining: '19' });
+    expect(budget(await post(server, costing(5), '10.2.0.1'))).toMatchObject({ status: 200, remaining: '8' });
+    expect(budget(await post(server, costing(5), '10.2.0.1')).status).toBe(429);
+  });
+});
