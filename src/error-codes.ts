@@ -49,7 +49,7 @@ function withCode(error: GraphQLError, hasData: boolean, requestId: () => string
   const extensions: Record<string, unknown> = { ...rest, code, ...(status === undefined ? {} : { http: status }) };
   if (code === ErrorCode.INTERNAL_SERVER_ERROR) {
     // Whatever an unexpected error said stays in the log.
-    // `unexpected` keeps Yoga's status (500 when there is no data); Yoga drops it from the response.
+    // `unexpected` keeps Yoga's status (500 for a failure before execution); Yoga drops it from the response.
     return new GraphQLError('Unexpected error.', { path: error.path, extensions: { code, requestId: requestId(), unexpected: true, ...(http === undefined ? {} : { http }) } });
   }
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
