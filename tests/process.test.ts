@@ -32,7 +32,8 @@ async function graphql(port: number, query: string) {
 
 const COUNT = '{ __typename events(first: 0) { totalCount } }';
 
-describe('the server process', () => {
+// Each test starts one or two server processes, 15–25 s each on a loaded 2-core machine.
+describe('the server process', { timeout: 90_000 }, () => {
   it('starts on an in-memory database, says where in one line, seeds it, and stops gracefully mid-request', async () => {
     const server = await start({ DATABASE_URL: 'memory://' });
     const listening = server.logs.find((entry) => entry.url);
