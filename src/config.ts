@@ -18,6 +18,9 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Allow-list mode: only the persisted operations (schema/examples.graphql) run, by hash. */
   readonly persistedOperationsOnly: boolean;
+  readonly limits: OperationLimits;
+  readonly cors: CorsConfig;
+  readonly rateLimit: RateLimitConfig | null;
 }
 
 /** Milliseconds; 0 turns one off. The Postgres ones are set on every session the server opens. */
@@ -43,6 +46,46 @@ export const TIMEOUT_VARIABLES = {
   requestMs: ['REQUEST_TIMEOUT_MS', 10_000],
 } as const satisfies Record<keyof Timeouts, readonly [string, number]>;
 
+/** What one request may ask for; every bound is refused before execution with its own error code. */
+export interface OperationLimits {
+  readonly depth: number;
+  readonly aliases: number;
+  readonly tokens: number;
+  readonly directives: number;
+  readonly cost: number;
+  readonly stringLength: number;
+  readonly listLength: number;
+  readonly bodyBytes: number;
+}
+
+export interface CorsConfig {
+  /** `*` (any origin, without credentials) or an allow-list of origins. */
+  readonly origins: '*' | readonly string[];
+  readonly credentials: boolean;
+}
+
+/** A budget of cost points per client and window; null when RATE_LIMIT_POINTS=0. */
+export interface RateLimitConfig {
+  readonly points: number;
+  readonly windowSeconds: number;
+  /** Keys a client may send in `x-api-key` to get a budget of its own, instead of its IP's. */
+  readonly apiKeys: readonly string[];
+  /** Prefix of the counters' keys, so deployments can share one Redis. */
+  readonly keyPrefix: string;
+}
+
+/** Each limit's environment variable and default, also documented in README (RELIABILITY). */
+export const LIMIT_VARIABLES = {
+  depth: ['MAX_DEPTH', 12],
+  aliases: ['MAX_ALIASES', 30],
+  tokens: ['MAX_TOKENS', 3000],
+  directives: ['MAX_DIRECTIVES', 20],
+  cost: ['MAX_COST', 50_000],
+  stringLength: ['MAX_STRING_LENGTH', 500],
+  listLength: ['MAX_LIST_LENGTH', 100],
+  bodyBytes: ['MAX_BODY_BYTES', 1_000_000],
+} as const satisfies Record<keyof OperationLimits, readonly [string, number]>;
+
 /** The embedded database's directory when DATABASE_URL is unset; `./data/` is ignored by git. */
 export const DEFAULT_DATA_DIR = path.join('data', 'pglite');
 
@@ -61,17 +104,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = parseHost(env.HOST, problems);
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
   const timeouts = parseTimeouts(env, problems);
-  const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
   const persistedOperationsOnly = parseBoolean('PERSISTED_OPERATIONS_ONLY', env.PERSISTED_OPERATIONS_ONLY, problems);
+  const limits = Object.freeze(
+    Object.fromEntries(
+      Object.entries(LIMIT_VARIABLES).map(([key, [name, fallback]]) => [key, parsePositiveInteger(name, env[name], fallback, 1, problems)]),
+    ) as unknown as OperationLimits,
+  );
+  const cors = parseCors(env.CORS_ORIGINS, env.CORS_CREDENTIALS, problems);
+  const rateLimit = parseRateLimit(env, problems);
+  const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     database: database!,
     port: port!,
     host: host!,
     logLevel: logLevel!,
+    timeouts,
+    limits,
+    cors,
+    rateLimit,
     redisUrl: redisUrl!,
     persistedOperationsOnly: persistedOperationsOnly!,
-    timeouts,
   });
 }
 
@@ -149,6 +202,52 @@ function parseTimeouts(env: NodeJS.ProcessEnv, problems: string[]): Timeouts {
   return Object.freeze(Object.fromEntries(entries)) as unknown as Timeouts;
 }
 
+function parsePositiveInteger(name: string, value: string | undefined, fallback: number, min: number, problems: string[]): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min) {
+    problems.push(`${name} must be an integer of at least ${min}; got '${value}'`);
+    return fallback;
+  }
+  return number;
+}
+
+function parseCors(origins: string | undefined, credentials: string | undefined, problems: string[]): CorsConfig {
+  const allowCredentials = parseBoolean('CORS_CREDENTIALS', credentials, problems);
+  if (origins === undefined || origins.trim() === '' || origins.trim() === '*') {
+    // Browsers refuse credentials with a wildcard origin; say so at start-up rather than in a console.
+    if (allowCredentials) problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list the allowed origins, not *');
+    return Object.freeze({ origins: '*', credentials: false });
+  }
+  const list = origins.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (url === null || url.origin !== origin) problems.push(`CORS_ORIGINS must list origins such as https://example.org (no path); got '${origin}'`);
+  }
+  return Object.freeze({ origins: Object.freeze(list), credentials: allowCredentials });
+}
+
+function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(normalized)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  problems.push(`${name} must be true or false; got '${value}'`);
+  return false;
+}
+
+function parseRateLimit(env: NodeJS.ProcessEnv, problems: string[]): RateLimitConfig | null {
+  const points = parsePositiveInteger('RATE_LIMIT_POINTS', env.RATE_LIMIT_POINTS, 1_000_000, 0, problems);
+  const windowSeconds = parsePositiveInteger('RATE_LIMIT_WINDOW_SECONDS', env.RATE_LIMIT_WINDOW_SECONDS, 60, 1, problems);
+  const apiKeys = (env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  if (apiKeys.some((key) => key.length < 16)) problems.push('API_KEYS must be comma-separated keys of at least 16 characters each');
+  if (points === 0) return null;
+  const keyPrefix = env.RATE_LIMIT_KEY_PREFIX?.trim() || 'rate-limit';
+  return Object.freeze({ points, windowSeconds, apiKeys: Object.freeze(apiKeys), keyPrefix });
+}
+
 function parseRedisUrl(value: string | undefined, problems: string[]): string | null | undefined {
   if (value === undefined || value.trim() === '') return null;
   let url: URL;
@@ -163,14 +262,6 @@ function parseRedisUrl(value: string | undefined, problems: string[]): string | 
     return undefined;
   }
   return value;
-}
-
-function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean | undefined {
-  const normalized = (value ?? '').trim().toLowerCase();
-  if (['', '0', 'false', 'no', 'off'].includes(normalized)) return false;
-  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
-  problems.push(`${name} must be true or false; got '${value}'`);
-  return undefined;
 }
 
 function redact(value: string): string {

@@ -6,12 +6,40 @@ import { GraphQLError } from 'graphql';
  * with the request id, and never shows a stack trace.
  */
 export const ErrorCode = {
-  /** An argument is malformed or out of range: a bad cursor, date, ID or page size. */
+  /** An argument or variable is malformed or out of range: a bad cursor, date, ID or page size, a string too long, a control character. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The database cannot be reached, or is still being prepared, or every connection is busy: retry shortly. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** The request ran past its deadline, or one of its statements past the statement or lock timeout. */
   TIMEOUT: 'TIMEOUT',
+  /** The document does not parse. */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** The operation does not fit the schema. */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** The request is not GraphQL over HTTP: no query, bad JSON, a batch, a mutation over GET. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** A form-encoded, multipart or plain-text body: we take JSON (or GET) only. HTTP 415. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A GET or simple POST without a CSRF-prevention header. HTTP 403. */
+  CSRF_HEADER_REQUIRED: 'CSRF_HEADER_REQUIRED',
+  /** The HTTP method is not GET or POST. HTTP 405. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The request body is larger than MAX_BODY_BYTES. HTTP 413. */
+  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
+  /** The document has more tokens than MAX_TOKENS; refused while parsing. */
+  TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
+  /** The operation nests fields deeper than MAX_DEPTH. */
+  DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
+  /** The operation has more aliases than MAX_ALIASES. */
+  ALIAS_LIMIT_EXCEEDED: 'ALIAS_LIMIT_EXCEEDED',
+  /** The operation has more directives than MAX_DIRECTIVES. */
+  DIRECTIVE_LIMIT_EXCEEDED: 'DIRECTIVE_LIMIT_EXCEEDED',
+  /** The operation's calculated cost is above MAX_COST. */
+  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
+  /** The client has spent its budget of cost points for the window. HTTP 429. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Anything unexpected: masked, logged with the request id, which the error carries. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -31,4 +59,12 @@ export function serviceUnavailable(message: string): GraphQLError {
 /** Answered with HTTP 504: the server gave up waiting on its database for this request. */
 export function timedOut(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.TIMEOUT, http: { status: 504 } } });
+}
+
+/** A refusal by one of the operation limits: names the limit, its bound and what the request asked for. */
+export function limitExceeded(code: ErrorCode, limit: string, max: number, actual: number | null, httpStatus?: number): GraphQLError {
+  const asked = actual === null ? '' : ` (got ${actual})`;
+  return new GraphQLError(`${limit} limit exceeded: at most ${max}${asked}`, {
+    extensions: { code, limit: { max, ...(actual === null ? {} : { actual }) }, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
 }

@@ -46,9 +46,8 @@ try {
     db: database.db,
     logger,
     startup,
-    requestTimeoutMs: config.timeouts.requestMs,
+    config,
     redis,
-    persistedOperationsOnly: config.persistedOperationsOnly,
   });
   const server = http.createServer(yoga);
   server.listen(config.port, config.host);
@@ -72,7 +71,7 @@ try {
     await closed;
     clearTimeout(cut);
     await database.close();
-    await redis?.quit();
+    redis?.disconnect();
     logger.info('stopped');
     process.exit(0);
   };

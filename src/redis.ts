@@ -10,11 +10,20 @@ export function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     keyPrefix: 'crisis-kb:',
     lazyConnect: true,
-    // While Redis is away, commands fail at once (requests go uncached) rather than wait for it.
+    // While Redis is away, commands fail at once (requests go uncached, rate limits count in memory) rather than wait for it.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
   });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis: %s', error.message));
+  // One line when it goes away and one when it is back, not one per reconnection attempt.
+  let down = false;
+  redis.on('error', (error) => {
+    if (!down) logger.warn({ err: error.message }, 'redis unavailable: caches are skipped and rate limits counted per instance until it is back');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis is back');
+    down = false;
+  });
   // Not awaited: like the database, Redis may come up after the server; ioredis keeps reconnecting.
   redis.connect().catch(() => {});
   return redis;

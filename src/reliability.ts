@@ -1,6 +1,7 @@
-import { maskError as maskUnexpected, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { runCancellable } from './db/cancellation.js';
 import { classifyDatabaseError } from './db/faults.js';
+import { maskError as maskClientMistakes } from './error-codes.js';
 import type { StartupStatus } from './db/startup.js';
 import { serviceUnavailable, timedOut } from './errors.js';
 
@@ -9,11 +10,11 @@ import { serviceUnavailable, timedOut } from './errors.js';
  * timeout is told to the client as such (with a code and a 503 or 504), since
  * the client can do something about it: retry later, or ask for less.
  */
-export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+export function maskError(error: unknown, message: string): Error {
   const fault = classifyDatabaseError(error);
   if (fault === 'unavailable') return serviceUnavailable('The database is unavailable or every connection is busy; retry shortly.');
   if (fault === 'timeout') return timedOut('A database statement ran past its time limit; ask for less, or retry later.');
-  return maskUnexpected(error, message, isDev);
+  return maskClientMistakes(error, message);
 }
 
 /** Until the database is migrated and seeded, operations answer SERVICE_UNAVAILABLE (503) instead of failing on missing tables. */

@@ -1,30 +1,35 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { getOperationAST } from 'graphql';
-import { createYoga, type FetchAPI, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type FetchAPI, type Plugin, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { corsOptions, useBrowserSafety } from './browser-safety.js';
+import { type Config, loadConfig } from './config.js';
 import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
 import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
-import type { StartupStatus } from './db/startup.js';
-import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
+import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
+import { boundedParserCache, useOperationLimits } from './limits.js';
+import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
+import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
+import type { StartupStatus } from './db/startup.js';
 import { schema } from './schema/index.js';
 
 export interface ServerOptions {
   readonly db: Kysely<DB>;
   readonly logger: Logger;
+  /** Limits, timeouts, CORS, rate limiting, persisted operations; the defaults of an empty environment when omitted. */
+  readonly config?: Config;
+  /** Shares the rate-limit budget, the response cache and persisted queries between instances; in memory without it. */
+  readonly redis?: Redis | null;
   /** Set while main.ts is still migrating and seeding; absent, the database is taken as prepared. */
   readonly startup?: StartupStatus;
-  /** The deadline of every operation; 0 or absent: none. */
-  readonly requestTimeoutMs?: number;
-  /** Shares the response cache and persisted queries between instances; in memory without it. */
-  readonly redis?: Redis | null;
-  /** Allow-list mode: only the persisted example operations run, by hash. */
-  readonly persistedOperationsOnly?: boolean;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -32,23 +37,31 @@ const REQUEST_ID_HEADER = 'x-request-id';
 export { EXAMPLE_OPERATIONS } from './http/examples.js';
 
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
-export function createServer({ db, logger, startup, requestTimeoutMs = 0, redis = null, persistedOperationsOnly = false }: ServerOptions) {
+export function createServer({ db, logger, config = loadConfig({}), redis = null, startup }: ServerOptions) {
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
-    logging: logger,
+    logging: yogaLogger(logger),
     graphiql: graphiqlOptions,
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
     healthCheckEndpoint: '/health',
+    cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
+    multipart: false,
+    maxRequestBodySize: config.limits.bodyBytes,
+    parserAndValidationCache: boundedParserCache(),
     plugins: [
       useRequestLogging(logger),
       useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(db, fetchAPI, startup) }),
+      ...useBrowserSafety(),
+      ...useOperationLimits(config.limits),
+      ...(config.rateLimit ? [useRateLimit(config.rateLimit, redis, logger)] : []),
       ...(startup ? [useStartupGate(startup)] : []),
-      useRequestDeadline(requestTimeoutMs),
-      ...httpPlugins({ db, redis, persistedOperationsOnly }),
+      useRequestDeadline(config.timeouts.requestMs),
+      useErrorCodes(requestId),
+      ...httpPlugins({ db, redis, persistedOperationsOnly: config.persistedOperationsOnly }),
     ],
   });
 }
@@ -71,6 +84,20 @@ async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupSt
 
 // Ids are reused from the caller's header so a trace can cross services.
 const requestIds = new WeakMap<Request, string>();
+
+/** The id of the request being served, for log lines written where the request is not at hand (Yoga's own). */
+const currentRequestId = new AsyncLocalStorage<string>();
+
+/** Yoga's log lines (an unexpected error's cause among them) carry the id the client sees in `extensions.requestId`. */
+function yogaLogger(logger: Logger): YogaLogger {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (first?: unknown, ...rest: unknown[]) => {
+    const id = currentRequestId.getStore();
+    const bindings = id === undefined ? {} : { requestId: id };
+    if (first instanceof Error) logger[level]({ ...bindings, err: first }, first.message);
+    else logger[level](bindings, [first, ...rest].map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 2 }))).join(' '));
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
 
 function requestId(request: Request): string {
   let id = requestIds.get(request);
@@ -99,7 +126,8 @@ function useRequestLogging(logger: Logger): Plugin {
   return {
     onRequest({ request }) {
       started.set(request, performance.now());
-      requestId(request);
+      // Everything this request runs from here on, resolvers included, sees its id.
+      currentRequestId.enterWith(requestId(request));
     },
     // A cached answer skips execution, so the name the client gave stands in for it.
     onParams({ request, params }) {

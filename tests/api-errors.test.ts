@@ -89,7 +89,10 @@ describe('client mistakes get clear errors with extensions.code', () => {
     try {
       await sql`drop table participant`.execute(broken.database.db);
       const result = await broken.query('{ events(first: 1) { nodes { participants { role } } } }');
-      expect(result.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      // The request id leads from the client's error to the log line that holds the cause.
+      expect(result.errors).toEqual([
+        expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }),
+      ]);
       expect(JSON.stringify(result)).not.toMatch(/relation|does not exist|stack/);
     } finally {
       await broken.close();

@@ -14,12 +14,11 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded database on disk, port 4000, loopback, info logs', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       database: { engine: 'pglite', dataDir: DEFAULT_DATA_DIR },
       port: 4000,
       host: '127.0.0.1',
       logLevel: 'info',
-      redisUrl: null,
       persistedOperationsOnly: false,
       timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
     });
@@ -34,6 +33,39 @@ describe('configuration', () => {
       REQUEST_TIMEOUT_MS: '3000',
     };
     expect(loadConfig(env).timeouts).toEqual({ statementMs: 250, lockMs: 0, idleInTransactionMs: 60000, poolWaitMs: 100, requestMs: 3000 });
+  });
+
+  it('has documented defaults for the limits, CORS, rate limiting and Redis', () => {
+    expect(loadConfig({})).toMatchObject({
+      limits: { depth: 12, aliases: 30, tokens: 3000, directives: 20, cost: 50_000, stringLength: 500, listLength: 100, bodyBytes: 1_000_000 },
+      cors: { origins: '*', credentials: false },
+      rateLimit: { points: 1_000_000, windowSeconds: 60, apiKeys: [], keyPrefix: 'rate-limit' },
+      redisUrl: null,
+    });
+  });
+
+  it('takes every limit, CORS, rate limiting and Redis from the environment', () => {
+    const config = loadConfig({
+      MAX_DEPTH: '5',
+      MAX_ALIASES: '1',
+      MAX_TOKENS: '100',
+      MAX_DIRECTIVES: '3',
+      MAX_COST: '1000',
+      MAX_STRING_LENGTH: '50',
+      MAX_LIST_LENGTH: '10',
+      MAX_BODY_BYTES: '4096',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      CORS_CREDENTIALS: 'true',
+      RATE_LIMIT_POINTS: '500',
+      RATE_LIMIT_WINDOW_SECONDS: '10',
+      API_KEYS: 'key-aaaaaaaaaaaaaaaa,key-bbbbbbbbbbbbbbbb',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+    });
+    expect(config.limits).toEqual({ depth: 5, aliases: 1, tokens: 100, directives: 3, cost: 1000, stringLength: 50, listLength: 10, bodyBytes: 4096 });
+    expect(config.cors).toEqual({ origins: ['https://a.example', 'https://b.example:8443'], credentials: true });
+    expect(config.rateLimit).toMatchObject({ points: 500, windowSeconds: 10, apiKeys: ['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb'] });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(loadConfig({ RATE_LIMIT_POINTS: '0' }).rateLimit).toBeNull();
   });
 
   it('chooses the engine from DATABASE_URL', () => {
@@ -76,6 +108,16 @@ describe('configuration', () => {
     [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be redis:/],
     [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
     [{ PERSISTED_OPERATIONS_ONLY: 'maybe' }, /PERSISTED_OPERATIONS_ONLY must be true or false/],
+    [{ MAX_DEPTH: '0' }, /MAX_DEPTH must be an integer of at least 1/],
+    [{ MAX_COST: 'lots' }, /MAX_COST must be an integer/],
+    [{ MAX_TOKENS: '1.5' }, /MAX_TOKENS must be an integer/],
+    [{ RATE_LIMIT_POINTS: '-1' }, /RATE_LIMIT_POINTS must be an integer of at least 0/],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, /RATE_LIMIT_WINDOW_SECONDS/],
+    [{ API_KEYS: 'short' }, /API_KEYS must be comma-separated keys of at least 16 characters/],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, /CORS_ORIGINS must list origins/],
+    [{ CORS_ORIGINS: 'not an origin' }, /CORS_ORIGINS must list origins/],
+    [{ CORS_CREDENTIALS: 'true' }, /CORS_CREDENTIALS=true needs CORS_ORIGINS/],
+    [{ CORS_CREDENTIALS: 'maybe' }, /CORS_CREDENTIALS must be true or false/],
   ])('refuses %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

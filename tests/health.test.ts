@@ -17,8 +17,8 @@ describe('health and readiness', () => {
       const ready = await yoga.fetch('http://test/ready');
       expect(ready.status).toBe(200);
       expect(ready.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const traced = await yoga.fetch('http://test/graphql?query={__typename}', { headers: { 'x-request-id': 'trace-42' } });
-      expect(await traced.json()).toEqual({ data: { __typename: 'Query' } });
+      const traced = await yoga.fetch('http://test/graphql?query={__typename}', { headers: { 'x-request-id': 'trace-42', 'x-graphql-yoga-csrf': '1' } });
+      expect(await traced.json()).toMatchObject({ data: { __typename: 'Query' } });
       expect(traced.headers.get('x-request-id')).toBe('trace-42');
     } finally {
       await database.close();

@@ -9,6 +9,7 @@ import { loadSeeds } from '../src/db/seed.js';
 import { readSeeds } from '../src/db/seed-files.js';
 import { persistedOperationsManifest, sha256 } from '../src/http/persisted-operations.js';
 import { CACHE_CONTROL } from '../src/http/response-cache.js';
+import { loadConfig } from '../src/config.js';
 import { createServer, EXAMPLE_OPERATIONS, type ServerOptions } from '../src/server.js';
 import { openSeededDatabase } from './helpers/test-database.js';
 
@@ -156,7 +157,7 @@ describe('persisted queries', () => {
   });
 
   it('in allow-list mode runs the example operations by hash and nothing else', async () => {
-    const yoga = serverWith({ persistedOperationsOnly: true });
+    const yoga = serverWith({ config: loadConfig({ PERSISTED_OPERATIONS_ONLY: 'true' }) });
     const listed = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
     expect((await listed.json()).data.search.nodes[0].name).toBe('Igor Kartavykh');
     const arbitrary = await yoga.fetch(getUrl('{ events(first: 1) { totalCount } }'));

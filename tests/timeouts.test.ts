@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Timeouts } from '../src/config.js';
+import { loadConfig, type Timeouts } from '../src/config.js';
 import type { Database } from '../src/db/connect.js';
 import { StartupStatus } from '../src/db/startup.js';
 import { createServer } from '../src/server.js';
@@ -51,7 +51,7 @@ async function withServer(
 ) {
   const database = await openSeededDatabase({ timeouts, poolSize: options.poolSize });
   try {
-    await test(createServer({ db: database.db, logger: silent, requestTimeoutMs: options.requestTimeoutMs }), database);
+    await test(createServer({ db: database.db, logger: silent, config: loadConfig({ REQUEST_TIMEOUT_MS: String(options.requestTimeoutMs ?? 0) }) }), database);
   } finally {
     await database.close();
   }

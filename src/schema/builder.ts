@@ -1,8 +1,10 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { isCalendarDay } from '../fuzzy-date.js';
+import { fieldCost } from './cost.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 
 export const builder = new SchemaBuilder<{
@@ -15,8 +17,10 @@ export const builder = new SchemaBuilder<{
     Date: { Input: string; Output: string };
   };
 }>({
-  plugins: [RelayPlugin],
+  plugins: [ComplexityPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  // The limit is enforced by a validation rule (src/limits.ts), before execution; here only what each field costs.
+  complexity: { fieldComplexity: fieldCost },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

@@ -14,6 +14,28 @@ export interface PageRequest {
   readonly cursor: readonly (string | number)[] | null;
 }
 
+/**
+ * A cursor whose values do not fit the list's sort keys: decoded from a client's string, it may
+ * hold anything of the right list tag. The schema reports it as the client's mistake.
+ */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor values do not fit the sort keys');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Invalid text for a date or a number (SQLSTATE class 22) can only come from a forged cursor's values. */
+async function withCursorChecked<T>(request: { readonly cursor: readonly unknown[] | null }, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (request.cursor !== null && typeof code === 'string' && code.startsWith('22')) throw new InvalidCursorError();
+    throw error;
+  }
+}
+
 export interface Page<Row> {
   readonly rows: Row[];
   /** More rows lie beyond the page in the direction of travel. */
@@ -31,7 +53,7 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   let ordered = query;
   if (request.cursor !== null) ordered = ordered.where(() => afterCursor(keys, travel, request.cursor!));
   for (const key of keys) ordered = ordered.orderBy(sql.ref(key), travel);
-  const rows = await ordered.limit(request.limit + 1).execute();
+  const rows = await withCursorChecked(request, () => ordered.limit(request.limit + 1).execute());
   const page = rows.slice(0, request.limit);
   return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
 }
@@ -69,13 +91,15 @@ export async function fetchPagesByParent<Row extends { parent_id: number }>(
     .selectAll()
     .select(sql<number>`row_number() over (partition by parent_id order by ${order})`.as('position_in_parent'));
   // Type escape: selecting * from a subquery of a generic row shape; the rows are that shape plus the position.
-  const rows = (await db
-    .selectFrom(numbered.as('numbered'))
-    .selectAll()
-    .where('position_in_parent', '<=', request.limit + 1)
-    .orderBy('parent_id')
-    .orderBy('position_in_parent')
-    .execute()) as (Row & { position_in_parent: number })[];
+  const rows = (await withCursorChecked(request, () =>
+    db
+      .selectFrom(numbered.as('numbered'))
+      .selectAll()
+      .where('position_in_parent', '<=', request.limit + 1)
+      .orderBy('parent_id')
+      .orderBy('position_in_parent')
+      .execute(),
+  )) as (Row & { position_in_parent: number })[];
   const pages = new Map<number, Page<Row>>();
   for (const { position_in_parent, ...row } of rows) {
     const page = pages.get(row.parent_id) ?? { rows: [], hasMore: false };
@@ -86,6 +110,7 @@ export async function fetchPagesByParent<Row extends { parent_id: number }>(
 }
 
 function afterCursor(keys: readonly string[], travel: SortDirection, cursor: readonly (string | number)[]): Expression<SqlBool> {
+  if (cursor.length !== keys.length) throw new InvalidCursorError();
   const tuple = (values: readonly Expression<unknown>[]) => sql.join(values);
   return sql<SqlBool>`(${tuple(keys.map((key) => sql.ref(key)))}) ${sql.raw(travel === 'asc' ? '>' : '<')} (${tuple(
     cursor.map((value) => sql.val(value)),

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimitConfig } from './config.js';
+import { ErrorCode } from './errors.js';
+import { costOfRequest } from './limits.js';
+
+export const API_KEY_HEADER = 'x-api-key';
+
+/** The headers a client budgets by (IETF draft "RateLimit header fields for HTTP"), exposed to browsers too. */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'] as const;
+
+/**
+ * A budget of cost points per client and window: every GraphQL request costs at least 1 point,
+ * and an operation that runs costs its calculated cost. Clients are told apart by a known API key
+ * in `x-api-key`, else by IP. With Redis the budget is shared by every instance; without it, or
+ * while Redis is unreachable, each instance counts in its own memory.
+ */
+export function useRateLimit(config: RateLimitConfig, redis: Redis | null, logger: Logger): Plugin {
+  const memory = new RateLimiterMemory({ points: config.points, duration: config.windowSeconds, keyPrefix: config.keyPrefix });
+  const limiter: RateLimiterAbstract =
+    redis === null
+      ? memory
+      : new RateLimiterRedis({ storeClient: redis, points: config.points, duration: config.windowSeconds, keyPrefix: config.keyPrefix, insuranceLimiter: memory });
+  const apiKeys = new Set(config.apiKeys);
+  const clientOf = new WeakMap<Request, string>();
+  const stateOf = new WeakMap<Request, RateLimiterRes>();
+
+  /** Charges the request's client; null if within budget, else the 429 error to answer. */
+  async function charge(request: Request, points: number): Promise<GraphQLError | null> {
+    const client = clientOf.get(request) ?? 'ip:unknown';
+    try {
+      stateOf.set(request, await limiter.consume(client, points));
+      return null;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) {
+        // A store failure must not take the API down with it: the request goes through uncounted.
+        logger.warn({ err: rejection }, 'rate limiter store failed; request not counted');
+        return null;
+      }
+      stateOf.set(request, rejection);
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      return new GraphQLError(`Rate limit exceeded: at most ${config.points} cost points per ${config.windowSeconds} s; retry in ${retryAfter} s`, {
+        extensions: { code: ErrorCode.RATE_LIMITED, limit: { max: config.points, windowSeconds: config.windowSeconds }, http: { status: 429 } },
+      });
+    }
+  }
+
+  return {
+    onRequest({ request, serverContext }) {
+      clientOf.set(request, clientKey(request, serverContext as ServerContext, apiKeys));
+    },
+    async onParams({ request, setResult }) {
+      const refused = await charge(request, 1);
+      if (refused) setResult({ errors: [refused] });
+    },
+    async onExecute({ args, setResultAndStopExecution }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const cost = request && costOfRequest.get(request);
+      if (!request || !cost || cost.requested <= 1) return;
+      const refused = await charge(request, cost.requested - 1);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
+    },
+    onResponse({ request, response }) {
+      const state = stateOf.get(request);
+      if (state === undefined) return;
+      const reset = Math.max(0, Math.ceil(state.msBeforeNext / 1000));
+      response.headers.set('RateLimit-Limit', String(config.points));
+      response.headers.set('RateLimit-Remaining', String(state.remainingPoints));
+      response.headers.set('RateLimit-Reset', String(reset));
+      if (response.status === 429) response.headers.set('Retry-After', String(Math.max(1, reset)));
+    },
+  };
+}
+
+interface ServerContext {
+  readonly req?: { readonly socket?: { readonly remoteAddress?: string } };
+}
+
+function clientKey(request: Request, serverContext: ServerContext | undefined, apiKeys: ReadonlySet<string>): string {
+  const apiKey = request.headers.get(API_KEY_HEADER);
+  // Only keys we issued count: an invented key must not buy a fresh budget.
+  if (apiKey !== null && apiKeys.has(apiKey)) return `key:${createHash('sha256').update(apiKey).digest('hex').slice(0, 32)}`;
+  return `ip:${serverContext?.req?.socket?.remoteAddress ?? 'unknown'}`;
+}
