@@ -38,6 +38,16 @@ export const ErrorCode = {
   COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
   /** The client has spent its budget of cost points for the window. HTTP 429. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Automatic persisted queries: the hash is not known yet; send the query text with it once. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Automatic persisted queries: the hash sent is not the SHA-256 of the query sent with it. */
+  PERSISTED_QUERY_MISMATCH: 'PERSISTED_QUERY_MISMATCH',
+  /** Allow-list mode: the hash names no persisted operation. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** Allow-list mode: an operation must be named by its hash. */
+  PERSISTED_QUERY_ID_REQUIRED: 'PERSISTED_QUERY_ID_REQUIRED',
+  /** Allow-list mode: a document's text was sent, which this mode does not run. */
+  CANNOT_SEND_PQ_ID_AND_BODY: 'CANNOT_SEND_PQ_ID_AND_BODY',
   /** Anything unexpected: masked, logged with the request id, which the error carries. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
