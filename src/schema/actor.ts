@@ -1,16 +1,14 @@
-import type { ActorRow, AffiliationRow } from '../db/database.js';
+import type { AffiliationRow } from '../db/database.js';
 import { ACTOR_SORT_KEYS } from '../db/queries/actors.js';
 import { sortValues } from '../db/queries/pagination.js';
 import type { ActorKind } from '../domain.js';
 import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { ClaimRef } from './claim.js';
 import { actorEventsConnection, EventConnection, ParticipantRoleEnum } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
 import { actorMeasuresConnection, RetaliatoryMeasureConnection } from './measure.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
-
+import { ActorRef, CitationRef, ClaimRef } from './refs.js';
 
 export const ActorKindEnum = builder.enumType('ActorKind', {
   values: ['STATE', 'GOVERNMENT_BODY', 'ORGANIZATION', 'MEDIA_OUTLET', 'PERSON', 'GROUP'] as const satisfies readonly ActorKind[],
@@ -27,8 +25,6 @@ export const AffiliationRef = builder.objectRef<AffiliationRow>('Affiliation').i
     role: t.exposeString('role', { nullable: true, description: 'As the sources put it: `editor-in-chief`, `spokeswoman`, `head`.' }),
   }),
 });
-
-export const ActorRef = builder.objectRef<ActorRow>('Actor');
 
 builder.node(ActorRef, {
   description: 'A state, body, organisation, outlet, group or person that acts or is acted upon.',

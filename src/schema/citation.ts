@@ -1,10 +1,9 @@
-import type { CitationRow } from '../db/database.js';
 import type { CitationSubjectColumn } from '../db/queries/sources.js';
 import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
 import { loadNode, type NodeTypename } from './node.js';
 import { connectionType } from './pagination.js';
-import { SourceRef } from './source.js';
+import { CitationRef, SourceRef } from './refs.js';
 
 // A passage drawing a response link supports the link's measure: links are not nodes of their own.
 const SUBJECT_TYPENAME: Record<Exclude<CitationSubjectColumn, 'subject_response_id'>, NodeTypename> = {
@@ -15,7 +14,7 @@ const SUBJECT_TYPENAME: Record<Exclude<CitationSubjectColumn, 'subject_response_
   subject_source_id: 'Source',
 };
 
-export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
+builder.objectType(CitationRef, {
   description: 'A passage of a source that supports a record.',
   fields: (t) => ({
     source: t.field({

@@ -1,14 +1,8 @@
-import type { ClaimRow } from '../db/database.js';
 import { required } from '../loaders/batching.js';
-import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { EventRef } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-
-export const ClaimRef = builder.objectRef<ClaimRow>('Claim');
+import { ActorRef, CitationRef, ClaimRef, EventRef } from './refs.js';
 
 builder.node(ClaimRef, {
   description:

@@ -1,19 +1,15 @@
 import type { Loaders } from '../context.js';
-import type { EventRow, PlaceRow } from '../db/database.js';
+import type { PlaceRow } from '../db/database.js';
 import { EVENT_SORT_KEYS, type EventFilter, type ParticipantWithActor } from '../db/queries/events.js';
 import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
 import { required } from '../loaders/batching.js';
-import { ActorRef } from './actor.js';
 import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { ClaimRef } from './claim.js';
 import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
 import { optionalKeyArgument } from './global-id.js';
-import { MeasureRef } from './measure.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
+import { ActorRef, CitationRef, ClaimRef, EventRef, MeasureRef } from './refs.js';
 
 export const EventCategoryEnum = builder.enumType('EventCategory', {
   values: {
@@ -117,8 +113,6 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
     }),
   }),
 });
-
-export const EventRef = builder.objectRef<EventRow>('Event');
 
 builder.node(EventRef, {
   description: 'Something that happened, as the sources report it.',

@@ -5,14 +5,11 @@ import { sortValues } from '../db/queries/pagination.js';
 import type { MeasureKind } from '../domain.js';
 import { required } from '../loaders/batching.js';
 import type { MeasureSide } from '../loaders/measures.js';
-import { ActorRef } from './actor.js';
 import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { EventRef } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
+import { ActorRef, CitationRef, EventRef, MeasureRef } from './refs.js';
 
 export const MeasureKindEnum = builder.enumType('MeasureKind', {
   values: {
@@ -27,8 +24,6 @@ export const MeasureKindEnum = builder.enumType('MeasureKind', {
     OTHER: {},
   } satisfies Record<MeasureKind, object>,
 });
-
-export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
 
 export const ResponseLinkRef = builder.objectRef<ResponseLinkRow>('ResponseLink').implement({
   description: 'Why a measure is said to answer an earlier event, and who says so.',

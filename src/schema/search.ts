@@ -2,14 +2,10 @@ import { sortValues } from '../db/queries/pagination.js';
 import { SEARCH_SORT_KEYS } from '../db/queries/search.js';
 import { badUserInput } from '../errors.js';
 import { required } from '../loaders/batching.js';
-import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
-import { ClaimRef } from './claim.js';
-import { EventRef } from './event.js';
-import { MeasureRef } from './measure.js';
 import { loadNode } from './node.js';
 import { connectionType, forwardPageArgs, pageRequest, toConnection } from './pagination.js';
-import { SourceRef } from './source.js';
+import { ActorRef, ClaimRef, EventRef, MeasureRef, SourceRef } from './refs.js';
 
 const MAX_QUERY_LENGTH = 200;
 

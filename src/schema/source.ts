@@ -1,16 +1,13 @@
-import type { SourceSummaryRow } from '../db/queries/sources.js';
 import type { SourceKind } from '../domain.js';
 import { builder } from './builder.js';
-import { CitationConnection, CitationRef } from './citation.js';
+import { CitationConnection } from './citation.js';
 import { FuzzyDateRef } from './fuzzy-date.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
-
+import { CitationRef, SourceRef } from './refs.js';
 
 export const SourceKindEnum = builder.enumType('SourceKind', {
   values: ['NEWS_REPORT', 'ANALYSIS', 'OPINION', 'OFFICIAL_STATEMENT', 'SOCIAL_MEDIA', 'OTHER'] as const satisfies readonly SourceKind[],
 });
-
-export const SourceRef = builder.objectRef<SourceSummaryRow>('Source');
 
 builder.node(SourceRef, {
   description: 'A document the knowledge comes from, or one that a document cites.',

@@ -1,11 +1,11 @@
 import type { Bucket } from '../db/queries/events.js';
 import { required } from '../loaders/batching.js';
-import { ActorRef } from './actor.js';
 import { builder } from './builder.js';
 import { EventFilterInput, eventFilter } from './event.js';
 import { DatePrecisionEnum } from './fuzzy-date.js';
 import { encodeGlobalId } from './global-id.js';
 import { MeasureFilterInput, measureFilter } from './measure.js';
+import { ActorRef } from './refs.js';
 
 interface BucketShape {
   readonly key: string;
