@@ -66,4 +66,22 @@ describe('batching: statements follow the depth of a query, not its page sizes',
     // actors, 3 pages and 3 counts, targets; sources, a page and a count.
     expect(many.length).toBeLessThanOrEqual(11);
   });
+
+  it('looks records up by slug through the loaders nested fields use: one statement for many, none again by id', async () => {
+    server.resetStatements();
+    const data = dataOf(
+      await server.query(`{
+        a: event(slug: "cultural-center-closed") { slug measure { event { slug } } }
+        b: event(slug: "pashayev-killing") { slug }
+        missing: event(slug: "no-such-event") { slug }
+      }`),
+    );
+    expect(data).toEqual({
+      a: { slug: 'cultural-center-closed', measure: { event: { slug: 'cultural-center-closed' } } },
+      b: { slug: 'pashayev-killing' },
+      missing: null,
+    });
+    // The three slugs in one statement, the measure in another; the measure's event is the one found by slug.
+    expect(server.statements).toHaveLength(2);
+  });
 });

@@ -1,39 +1,14 @@
-import type { Kysely } from 'kysely';
-import type { ActorRow, AffiliationRow, DB } from '../db/database.js';
-import {
-  ACTOR_SORT_KEYS,
-  countActors,
-  findActorBySlug,
-  findActorsByIds,
-  findActorsPage,
-  findAffiliationsByMemberIds,
-  findAffiliationsByOrganizationIds,
-  findAliasesByActorIds,
-} from '../db/queries/actors.js';
+import type { AffiliationRow } from '../db/database.js';
+import { ACTOR_SORT_KEYS } from '../db/queries/actors.js';
 import { sortValues } from '../db/queries/pagination.js';
 import type { ActorKind } from '../domain.js';
+import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { ClaimRef } from './claim.js';
 import { actorEventsConnection, EventConnection, ParticipantRoleEnum } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
-import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { actorMeasuresConnection, RetaliatoryMeasureConnection } from './measure.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-export function createActorLoaders(db: Kysely<DB>, batches: BatchScheduler) {
-  return {
-    actorById: rowById(batches, (ids) => findActorsByIds(db, ids)),
-    aliasesByActorId: rowsByKey(
-      batches,
-      (ids) => findAliasesByActorIds(db, ids),
-      (row) => row.actor_id,
-      (row) => row.alias,
-    ),
-    affiliationsByMemberId: rowsByKey(batches, (ids) => findAffiliationsByMemberIds(db, ids), (row) => row.member_id),
-    affiliationsByOrganizationId: rowsByKey(batches, (ids) => findAffiliationsByOrganizationIds(db, ids), (row) => row.organization_id),
-  };
-}
+import { ActorRef, CitationRef, ClaimRef } from './refs.js';
 
 export const ActorKindEnum = builder.enumType('ActorKind', {
   values: ['STATE', 'GOVERNMENT_BODY', 'ORGANIZATION', 'MEDIA_OUTLET', 'PERSON', 'GROUP'] as const satisfies readonly ActorKind[],
@@ -42,16 +17,14 @@ export const ActorKindEnum = builder.enumType('ActorKind', {
 export const AffiliationRef = builder.objectRef<AffiliationRow>('Affiliation').implement({
   description: 'A member of an organisation, with its role there.',
   fields: (t) => ({
-    member: t.field({ type: ActorRef, resolve: (row, _args, { loaders }) => loaders.actorById.load(row.member_id).then(required) }),
+    member: t.field({ type: ActorRef, resolve: (row, _args, { loaders }) => loaders.actors.byId.load(row.member_id).then(required) }),
     organization: t.field({
       type: ActorRef,
-      resolve: (row, _args, { loaders }) => loaders.actorById.load(row.organization_id).then(required),
+      resolve: (row, _args, { loaders }) => loaders.actors.byId.load(row.organization_id).then(required),
     }),
     role: t.exposeString('role', { nullable: true, description: 'As the sources put it: `editor-in-chief`, `spokeswoman`, `head`.' }),
   }),
 });
-
-export const ActorRef = builder.objectRef<ActorRow>('Actor');
 
 builder.node(ActorRef, {
   description: 'A state, body, organisation, outlet, group or person that acts or is acted upon.',
@@ -61,7 +34,7 @@ builder.node(ActorRef, {
     name: t.exposeString('name'),
     aliases: t.stringList({
       description: 'Other names and spellings found in the sources (`Evgeny Belousov` / `Yevgeny Belousov`).',
-      resolve: (actor, _args, { loaders }) => loaders.aliasesByActorId.load(actor.id),
+      resolve: (actor, _args, { loaders }) => loaders.actors.aliasesByActorId.load(actor.id),
     }),
     kind: t.field({ type: ActorKindEnum, resolve: (actor) => actor.kind as ActorKind }),
     description: t.exposeString('description', { nullable: true }),
@@ -69,17 +42,17 @@ builder.node(ActorRef, {
       type: ActorRef,
       nullable: true,
       description: 'The state the actor belongs to; for a person, their state of citizenship where the sources say.',
-      resolve: (actor, _args, { loaders }) => (actor.country_id === null ? null : loaders.actorById.load(actor.country_id)),
+      resolve: (actor, _args, { loaders }) => (actor.country_id === null ? null : loaders.actors.byId.load(actor.country_id)),
     }),
     affiliations: t.field({
       type: [AffiliationRef],
       description: 'Organisations this actor belongs to, with its role there.',
-      resolve: (actor, _args, { loaders }) => loaders.affiliationsByMemberId.load(actor.id),
+      resolve: (actor, _args, { loaders }) => loaders.actors.affiliationsByMemberId.load(actor.id),
     }),
     members: t.field({
       type: [AffiliationRef],
       description: 'Actors that belong to this one.',
-      resolve: (actor, _args, { loaders }) => loaders.affiliationsByOrganizationId.load(actor.id),
+      resolve: (actor, _args, { loaders }) => loaders.actors.affiliationsByOrganizationId.load(actor.id),
     }),
     events: t.field({
       type: EventConnection,
@@ -102,9 +75,9 @@ builder.node(ActorRef, {
     claims: t.field({
       type: [ClaimRef],
       description: 'Claims this actor makes.',
-      resolve: (actor, _args, { loaders }) => loaders.claimsByClaimantId.load(actor.id),
+      resolve: (actor, _args, { loaders }) => loaders.claims.byClaimantId.load(actor.id),
     }),
-    citations: t.field({ type: [CitationRef], resolve: (actor, _args, { loaders }) => loaders.citationsByActorId.load(actor.id) }),
+    citations: t.field({ type: [CitationRef], resolve: (actor, _args, { loaders }) => loaders.citations.byActorId.load(actor.id) }),
   }),
 });
 
@@ -123,7 +96,7 @@ builder.queryFields((t) => ({
     type: ActorConnection,
     description: 'Actors by name.',
     args: { filter: t.arg({ type: ActorFilterInput }), ...pageArgs(t.arg) },
-    resolve: async (_root, args, { db }) => {
+    resolve: async (_root, args, { loaders }) => {
       const list = 'actors';
       const request = pageRequest(list, args);
       const filter = {
@@ -131,9 +104,9 @@ builder.queryFields((t) => ({
         countryId: optionalKeyArgument('Actor', args.filter?.country, 'filter.country'),
         name: args.filter?.name,
       };
-      return toConnection(list, request, await findActorsPage(db, filter, request), {
+      return toConnection(list, request, await loaders.actors.page(filter, request), {
         cursorOf: (actor) => sortValues(actor, ACTOR_SORT_KEYS),
-        totalCount: () => countActors(db, filter),
+        totalCount: () => loaders.actors.count(filter),
       });
     },
   }),
@@ -142,6 +115,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The actor with this slug, or null.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, { db }) => findActorBySlug(db, slug),
+    resolve: (_root, { slug }, { loaders }) => loaders.actors.bySlug.load(slug),
   }),
 }));

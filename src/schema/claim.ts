@@ -1,39 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { ClaimRow, DB } from '../db/database.js';
-import {
-  countClaims,
-  findClaimBySlug,
-  findClaimsByClaimantIds,
-  findClaimsByEventIds,
-  findClaimsByIds,
-  findClaimsPage,
-  findContradictingClaimsByClaimIds,
-  findEventIdsByClaimIds,
-} from '../db/queries/claims.js';
-import { ActorRef } from './actor.js';
+import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { EventRef } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
-import { type BatchScheduler, required, rowById, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-export function createClaimLoaders(db: Kysely<DB>, batches: BatchScheduler) {
-  return {
-    claimById: rowById(batches, (ids) => findClaimsByIds(db, ids)),
-    claimsByClaimantId: rowsByKey(batches, (ids) => findClaimsByClaimantIds(db, ids), (row) => row.claimant_id!),
-    claimsByEventId: rowsByKey(batches, (ids) => findClaimsByEventIds(db, ids), (row) => row.event_id),
-    eventIdsByClaimId: rowsByKey(
-      batches,
-      (ids) => findEventIdsByClaimIds(db, ids),
-      (row) => row.claim_id,
-      (row) => row.event_id,
-    ),
-    contradictingClaimsByClaimId: rowsByKey(batches, (ids) => findContradictingClaimsByClaimIds(db, ids), (row) => row.contradicted_claim_id),
-  };
-}
-
-export const ClaimRef = builder.objectRef<ClaimRow>('Claim');
+import { ActorRef, CitationRef, ClaimRef, EventRef } from './refs.js';
 
 builder.node(ClaimRef, {
   description:
@@ -46,26 +15,26 @@ builder.node(ClaimRef, {
       type: ActorRef,
       nullable: true,
       description: 'Who asserts it; null where a source asserts it in its own voice.',
-      resolve: (claim, _args, { loaders }) => (claim.claimant_id === null ? null : loaders.actorById.load(claim.claimant_id)),
+      resolve: (claim, _args, { loaders }) => (claim.claimant_id === null ? null : loaders.actors.byId.load(claim.claimant_id)),
     }),
     about: t.field({
       type: [EventRef],
       resolve: async (claim, _args, { loaders }) => {
-        const eventIds = await loaders.eventIdsByClaimId.load(claim.id);
-        return Promise.all(eventIds.map((id) => loaders.eventById.load(id).then(required)));
+        const eventIds = await loaders.claims.eventIdsByClaimId.load(claim.id);
+        return Promise.all(eventIds.map((id) => loaders.events.byId.load(id).then(required)));
       },
     }),
     contradictedBy: t.field({
       type: [ClaimRef],
       description: 'Claims that contradict this one.',
-      resolve: (claim, _args, { loaders }) => loaders.contradictingClaimsByClaimId.load(claim.id),
+      resolve: (claim, _args, { loaders }) => loaders.claims.contradictingByClaimId.load(claim.id),
     }),
     contested: t.boolean({
       description: 'Whether some other claim contradicts this one.',
-      resolve: async (claim, _args, { loaders }) => (await loaders.contradictingClaimsByClaimId.load(claim.id)).length > 0,
+      resolve: async (claim, _args, { loaders }) => (await loaders.claims.contradictingByClaimId.load(claim.id)).length > 0,
     }),
     note: t.exposeString('note', { nullable: true }),
-    citations: t.field({ type: [CitationRef], resolve: (claim, _args, { loaders }) => loaders.citationsByClaimId.load(claim.id) }),
+    citations: t.field({ type: [CitationRef], resolve: (claim, _args, { loaders }) => loaders.citations.byClaimId.load(claim.id) }),
   }),
 });
 
@@ -84,7 +53,7 @@ builder.queryFields((t) => ({
     type: ClaimConnection,
     description: 'Claims, with their claimants and what contradicts them.',
     args: { filter: t.arg({ type: ClaimFilterInput }), ...pageArgs(t.arg) },
-    resolve: async (_root, args, { db }) => {
+    resolve: async (_root, args, { loaders }) => {
       const list = 'claims';
       const request = pageRequest(list, args);
       const filter = {
@@ -92,9 +61,9 @@ builder.queryFields((t) => ({
         aboutId: optionalKeyArgument('Event', args.filter?.about, 'filter.about'),
         contested: args.filter?.contested,
       };
-      return toConnection(list, request, await findClaimsPage(db, filter, request), {
+      return toConnection(list, request, await loaders.claims.page(filter, request), {
         cursorOf: (claim) => [claim.id],
-        totalCount: () => countClaims(db, filter),
+        totalCount: () => loaders.claims.count(filter),
       });
     },
   }),
@@ -103,6 +72,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The claim with this slug, or null.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, { db }) => findClaimBySlug(db, slug),
+    resolve: (_root, { slug }, { loaders }) => loaders.claims.bySlug.load(slug),
   }),
 }));

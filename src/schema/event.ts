@@ -1,40 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { DB, EventRow, PlaceRow } from '../db/database.js';
-import {
-  countEvents,
-  countEventsByActorIds,
-  EVENT_SORT_KEYS,
-  type EventFilter,
-  findEventBySlug,
-  findEventPagesByActorIds,
-  findEventsByIds,
-  findEventsPage,
-  findParticipantsByEventIds,
-  findPlacesByIds,
-  type ParticipantWithActor,
-} from '../db/queries/events.js';
+import type { Loaders } from '../context.js';
+import type { PlaceRow } from '../db/database.js';
+import { EVENT_SORT_KEYS, type EventFilter, type ParticipantWithActor } from '../db/queries/events.js';
 import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
-import { ActorRef } from './actor.js';
+import { required } from '../loaders/batching.js';
 import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { ClaimRef } from './claim.js';
 import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
 import { optionalKeyArgument } from './global-id.js';
-import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowsByKey } from './loaders.js';
-import { MeasureRef } from './measure.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-export function createEventLoaders(db: Kysely<DB>, batches: BatchScheduler) {
-  return {
-    eventById: rowById(batches, (ids) => findEventsByIds(db, ids)),
-    participantsByEventId: rowsByKey(batches, (ids) => findParticipantsByEventIds(db, ids), (row) => row.event_id),
-    placeById: rowById(batches, (ids) => findPlacesByIds(db, ids)),
-    eventPageByActorId: pageByParent(batches, (ids, request, role: string | null) => findEventPagesByActorIds(db, ids, role, request)),
-    eventCountByActorId: countByParent(batches, (ids, role: string | null) => countEventsByActorIds(db, ids, role)),
-  };
-}
+import { ActorRef, CitationRef, ClaimRef, EventRef, MeasureRef } from './refs.js';
 
 export const EventCategoryEnum = builder.enumType('EventCategory', {
   values: {
@@ -117,7 +92,7 @@ export const PlaceRef = builder.objectRef<PlaceRow>('Place').implement({
     country: t.field({
       type: ActorRef,
       nullable: true,
-      resolve: (place, _args, { loaders }) => (place.country_id === null ? null : loaders.actorById.load(place.country_id)),
+      resolve: (place, _args, { loaders }) => (place.country_id === null ? null : loaders.actors.byId.load(place.country_id)),
     }),
   }),
 });
@@ -129,7 +104,7 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
       type: ActorRef,
       // The participant's row carries its actor (joined); priming saves the actor loader a statement.
       resolve: (participant, _args, { loaders }) =>
-        loaders.actorById.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required),
+        loaders.actors.byId.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required),
     }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role as (typeof PARTICIPANT_ROLES)[number] }),
     note: t.exposeString('note', {
@@ -138,8 +113,6 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
     }),
   }),
 });
-
-export const EventRef = builder.objectRef<EventRow>('Event');
 
 builder.node(EventRef, {
   description: 'Something that happened, as the sources report it.',
@@ -161,13 +134,13 @@ builder.node(EventRef, {
     location: t.field({
       type: PlaceRef,
       nullable: true,
-      resolve: (event, _args, { loaders }) => (event.place_id === null ? null : loaders.placeById.load(event.place_id)),
+      resolve: (event, _args, { loaders }) => (event.place_id === null ? null : loaders.events.placeById.load(event.place_id)),
     }),
     participants: t.field({
       type: [ParticipantRef],
       args: { role: t.arg({ type: ParticipantRoleEnum }) },
       resolve: async (event, { role }, { loaders }) => {
-        const participants = await loaders.participantsByEventId.load(event.id);
+        const participants = await loaders.events.participantsByEventId.load(event.id);
         return role == null ? participants : participants.filter((participant) => participant.role === role);
       },
     }),
@@ -178,21 +151,21 @@ builder.node(EventRef, {
       type: MeasureRef,
       nullable: true,
       description: 'Set when this event is itself a retaliatory measure.',
-      resolve: (event, _args, { loaders }) => loaders.measureByEventId.load(event.id),
+      resolve: (event, _args, { loaders }) => loaders.measures.byEventId.load(event.id),
     }),
     responses: t.field({
       type: [MeasureRef],
       description: 'Retaliatory measures taken in response to this event.',
-      resolve: (event, _args, { loaders }) => loaders.respondingMeasuresByEventId.load(event.id),
+      resolve: (event, _args, { loaders }) => loaders.measures.respondingByEventId.load(event.id),
     }),
     claims: t.field({
       type: [ClaimRef],
       description: 'Claims about this event, including contradicting ones.',
-      resolve: (event, _args, { loaders }) => loaders.claimsByEventId.load(event.id),
+      resolve: (event, _args, { loaders }) => loaders.claims.byEventId.load(event.id),
     }),
     citations: t.field({
       type: [CitationRef],
-      resolve: (event, _args, { loaders }) => loaders.citationsByEventId.load(event.id),
+      resolve: (event, _args, { loaders }) => loaders.citations.byEventId.load(event.id),
     }),
   }),
 });
@@ -201,17 +174,17 @@ export const EventConnection = connectionType(EventRef, 'Event');
 
 /** The pages of an actor's events, optionally in one role; used by `Actor.events`. */
 export async function actorEventsConnection(
-  loaders: ReturnType<typeof createEventLoaders>,
+  loaders: Loaders,
   actorId: number,
   role: string | null,
   args: { first?: number | null; after?: string | null },
 ) {
   const list = 'actor-events';
   const request = pageRequest(list, args);
-  const page = await loaders.eventPageByActorId.load({ parentId: actorId, request, variant: role });
+  const page = await loaders.events.pageByActorId.load({ parentId: actorId, request, variant: role });
   return toConnection(list, request, page, {
     cursorOf: (event) => sortValues(event, EVENT_SORT_KEYS.DATE),
-    totalCount: () => loaders.eventCountByActorId.load({ parentId: actorId, variant: role }),
+    totalCount: () => loaders.events.countByActorId.load({ parentId: actorId, variant: role }),
   });
 }
 
@@ -224,15 +197,15 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: EventOrderInput }),
       ...pageArgs(t.arg),
     },
-    resolve: async (_root, args, { db }) => {
+    resolve: async (_root, args, { loaders }) => {
       const order = args.orderBy ?? { field: 'DATE' as const, direction: 'ASC' as const };
       const list = `events-${order.field}`;
       const request = pageRequest(list, args);
       const filter = eventFilter(args.filter);
-      const page = await findEventsPage(db, filter, { field: order.field, direction: order.direction === 'ASC' ? 'asc' : 'desc' }, request);
+      const page = await loaders.events.page(filter, { field: order.field, direction: order.direction === 'ASC' ? 'asc' : 'desc' }, request);
       return toConnection(list, request, page, {
         cursorOf: (event) => sortValues(event, EVENT_SORT_KEYS[order.field]),
-        totalCount: () => countEvents(db, filter),
+        totalCount: () => loaders.events.count(filter),
       });
     },
   }),
@@ -241,6 +214,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The event with this slug, or null.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, { db }) => findEventBySlug(db, slug),
+    resolve: (_root, { slug }, { loaders }) => loaders.events.bySlug.load(slug),
   }),
 }));

@@ -1,42 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { DB, MeasureRow, ResponseLinkRow } from '../db/database.js';
-import {
-  countMeasures,
-  countMeasuresByActorIds,
-  findMeasurePagesByActorIds,
-  findMeasuresByEventIds,
-  findMeasuresByIds,
-  findMeasuresPage,
-  findRespondingMeasuresByEventIds,
-  findResponseLinksByIds,
-  findResponseLinksByMeasureIds,
-  MEASURE_SORT_KEYS,
-  type MeasureFilter,
-} from '../db/queries/measures.js';
+import type { Loaders } from '../context.js';
+import type { MeasureRow, ResponseLinkRow } from '../db/database.js';
+import { MEASURE_SORT_KEYS, type MeasureFilter } from '../db/queries/measures.js';
 import { sortValues } from '../db/queries/pagination.js';
 import type { MeasureKind } from '../domain.js';
-import { ActorRef } from './actor.js';
+import { required } from '../loaders/batching.js';
+import type { MeasureSide } from '../loaders/measures.js';
 import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
-import { CitationRef } from './citation.js';
-import { EventRef } from './event.js';
 import { optionalKeyArgument } from './global-id.js';
-import { type BatchScheduler, countByParent, pageByParent, required, rowById, rowByKey, rowsByKey } from './loaders.js';
 import { connectionType, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-type Side = 'initiator_id' | 'target_id';
-
-export function createMeasureLoaders(db: Kysely<DB>, batches: BatchScheduler) {
-  return {
-    measureById: rowById(batches, (ids) => findMeasuresByIds(db, ids)),
-    measureByEventId: rowByKey(batches, (ids) => findMeasuresByEventIds(db, ids), (row) => row.event_id),
-    respondingMeasuresByEventId: rowsByKey(batches, (ids) => findRespondingMeasuresByEventIds(db, ids), (row) => row.answered_event_id),
-    responseLinksByMeasureId: rowsByKey(batches, (ids) => findResponseLinksByMeasureIds(db, ids), (row) => row.measure_id),
-    responseLinkById: rowById(batches, (ids) => findResponseLinksByIds(db, ids)),
-    measurePageByActorId: pageByParent(batches, (ids, request, side: Side) => findMeasurePagesByActorIds(db, side, ids, request)),
-    measureCountByActorId: countByParent(batches, (ids, side: Side) => countMeasuresByActorIds(db, side, ids)),
-  };
-}
+import { ActorRef, CitationRef, EventRef, MeasureRef } from './refs.js';
 
 export const MeasureKindEnum = builder.enumType('MeasureKind', {
   values: {
@@ -52,12 +25,10 @@ export const MeasureKindEnum = builder.enumType('MeasureKind', {
   } satisfies Record<MeasureKind, object>,
 });
 
-export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
-
 export const ResponseLinkRef = builder.objectRef<ResponseLinkRow>('ResponseLink').implement({
   description: 'Why a measure is said to answer an earlier event, and who says so.',
   fields: (t) => ({
-    event: t.field({ type: EventRef, resolve: (link, _args, { loaders }) => loaders.eventById.load(link.event_id).then(required) }),
+    event: t.field({ type: EventRef, resolve: (link, _args, { loaders }) => loaders.events.byId.load(link.event_id).then(required) }),
     attestation: t.field({
       type: AttestationEnum,
       description: 'ALLEGED where the link is hedged ("seen as retaliation", "reportedly") or drawn only by a party.',
@@ -67,12 +38,12 @@ export const ResponseLinkRef = builder.objectRef<ResponseLinkRow>('ResponseLink'
       type: ActorRef,
       nullable: true,
       description: 'Who draws the link; null where a source draws it in its own voice.',
-      resolve: (link, _args, { loaders }) => (link.asserted_by_id === null ? null : loaders.actorById.load(link.asserted_by_id)),
+      resolve: (link, _args, { loaders }) => (link.asserted_by_id === null ? null : loaders.actors.byId.load(link.asserted_by_id)),
     }),
     citations: t.field({
       type: [CitationRef],
       description: 'The passages that draw the link.',
-      resolve: (link, _args, { loaders }) => loaders.citationsByResponseLinkId.load(link.id),
+      resolve: (link, _args, { loaders }) => loaders.citations.byResponseLinkId.load(link.id),
     }),
   }),
 });
@@ -82,27 +53,27 @@ builder.node(MeasureRef, {
     "One actor's measure against another, in response to earlier events. The\nevent it belongs to holds its date, place, participants and title; chains of\ntit-for-tat are followed through `inResponseTo` and `Event.measure`.",
   id: { resolve: (measure) => measure.id },
   fields: (t) => ({
-    event: t.field({ type: EventRef, resolve: (measure, _args, { loaders }) => loaders.eventById.load(measure.event_id).then(required) }),
+    event: t.field({ type: EventRef, resolve: (measure, _args, { loaders }) => loaders.events.byId.load(measure.event_id).then(required) }),
     kind: t.field({ type: MeasureKindEnum, resolve: (measure) => measure.kind as MeasureKind }),
     initiator: t.field({
       type: ActorRef,
-      resolve: (measure, _args, { loaders }) => loaders.actorById.load(measure.initiator_id).then(required),
+      resolve: (measure, _args, { loaders }) => loaders.actors.byId.load(measure.initiator_id).then(required),
     }),
-    target: t.field({ type: ActorRef, resolve: (measure, _args, { loaders }) => loaders.actorById.load(measure.target_id).then(required) }),
+    target: t.field({ type: ActorRef, resolve: (measure, _args, { loaders }) => loaders.actors.byId.load(measure.target_id).then(required) }),
     inResponseTo: t.field({
       type: [EventRef],
       description: 'What it answers; an answered event may itself be a measure.',
       resolve: async (measure, _args, { loaders }) => {
-        const links = await loaders.responseLinksByMeasureId.load(measure.id);
-        return Promise.all(links.map((link) => loaders.eventById.load(link.event_id).then(required)));
+        const links = await loaders.measures.responseLinksByMeasureId.load(measure.id);
+        return Promise.all(links.map((link) => loaders.events.byId.load(link.event_id).then(required)));
       },
     }),
     responseLinks: t.field({
       type: [ResponseLinkRef],
       description: 'The same links as `inResponseTo`, each with who draws it and the passage it rests on.',
-      resolve: (measure, _args, { loaders }) => loaders.responseLinksByMeasureId.load(measure.id),
+      resolve: (measure, _args, { loaders }) => loaders.measures.responseLinksByMeasureId.load(measure.id),
     }),
-    citations: t.field({ type: [CitationRef], resolve: (measure, _args, { loaders }) => loaders.citationsByMeasureId.load(measure.id) }),
+    citations: t.field({ type: [CitationRef], resolve: (measure, _args, { loaders }) => loaders.citations.byMeasureId.load(measure.id) }),
   }),
 });
 
@@ -112,17 +83,17 @@ const measureCursor = (measure: MeasureRow) => sortValues(measure, MEASURE_SORT_
 
 /** The pages of the measures an actor took or received; used by `Actor.measuresTaken` and `measuresReceived`. */
 export async function actorMeasuresConnection(
-  loaders: ReturnType<typeof createMeasureLoaders>,
-  side: Side,
+  loaders: Loaders,
+  side: MeasureSide,
   actorId: number,
   args: { first?: number | null; after?: string | null },
 ) {
   const list = `actor-measures-${side}`;
   const request = pageRequest(list, args);
-  const page = await loaders.measurePageByActorId.load({ parentId: actorId, request, variant: side });
+  const page = await loaders.measures.pageByActorId.load({ parentId: actorId, request, variant: side });
   return toConnection(list, request, page, {
     cursorOf: measureCursor,
-    totalCount: () => loaders.measureCountByActorId.load({ parentId: actorId, variant: side }),
+    totalCount: () => loaders.measures.countByActorId.load({ parentId: actorId, variant: side }),
   });
 }
 
@@ -162,13 +133,13 @@ builder.queryFields((t) => ({
     type: RetaliatoryMeasureConnection,
     description: "Retaliatory measures in the order of their events' dates.",
     args: { filter: t.arg({ type: MeasureFilterInput }), ...pageArgs(t.arg) },
-    resolve: async (_root, args, { db }) => {
+    resolve: async (_root, args, { loaders }) => {
       const list = 'measures';
       const request = pageRequest(list, args);
       const filter = measureFilter(args.filter);
-      return toConnection(list, request, await findMeasuresPage(db, filter, request), {
+      return toConnection(list, request, await loaders.measures.page(filter, request), {
         cursorOf: measureCursor,
-        totalCount: () => countMeasures(db, filter),
+        totalCount: () => loaders.measures.count(filter),
       });
     },
   }),

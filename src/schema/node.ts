@@ -5,11 +5,11 @@ import { decodeGlobalId } from './global-id.js';
 
 /** Every type with a global ID, and the loader that finds its rows by id. */
 const LOADER_OF = {
-  Event: (loaders: Loaders) => loaders.eventById,
-  Actor: (loaders: Loaders) => loaders.actorById,
-  RetaliatoryMeasure: (loaders: Loaders) => loaders.measureById,
-  Claim: (loaders: Loaders) => loaders.claimById,
-  Source: (loaders: Loaders) => loaders.sourceById,
+  Event: (loaders: Loaders) => loaders.events.byId,
+  Actor: (loaders: Loaders) => loaders.actors.byId,
+  RetaliatoryMeasure: (loaders: Loaders) => loaders.measures.byId,
+  Claim: (loaders: Loaders) => loaders.claims.byId,
+  Source: (loaders: Loaders) => loaders.sources.byId,
 } as const;
 
 export type NodeTypename = keyof typeof LOADER_OF;

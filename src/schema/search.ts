@@ -1,15 +1,11 @@
 import { sortValues } from '../db/queries/pagination.js';
-import { countSearchHits, SEARCH_SORT_KEYS, searchPage } from '../db/queries/search.js';
+import { SEARCH_SORT_KEYS } from '../db/queries/search.js';
 import { badUserInput } from '../errors.js';
-import { ActorRef } from './actor.js';
+import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
-import { ClaimRef } from './claim.js';
-import { EventRef } from './event.js';
-import { required } from './loaders.js';
-import { MeasureRef } from './measure.js';
 import { loadNode } from './node.js';
 import { connectionType, forwardPageArgs, pageRequest, toConnection } from './pagination.js';
-import { SourceRef } from './source.js';
+import { ActorRef, ClaimRef, EventRef, MeasureRef, SourceRef } from './refs.js';
 
 const MAX_QUERY_LENGTH = 200;
 
@@ -27,19 +23,19 @@ builder.queryFields((t) => ({
       'Ranked full-text search over every kind of record; names match aliases and tolerate small misspellings.\n' +
       'Web-search syntax: `"exact phrase"`, `or`, `-word`. Best matches first.',
     args: { query: t.arg.string({ required: true }), ...forwardPageArgs(t.arg) },
-    resolve: async (_root, args, { db, loaders }) => {
+    resolve: async (_root, args, { loaders }) => {
       const text = args.query.trim();
       if (text === '') throw badUserInput("'query' must contain something to search for", 'query');
       if (text.length > MAX_QUERY_LENGTH) throw badUserInput(`'query' must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
       const list = 'search';
       const request = pageRequest(list, args);
-      const page = await searchPage(db, text, request);
+      const page = await loaders.search.page(text, request);
       const nodes = await Promise.all(page.rows.map((hit) => loadNode(loaders, hit.typename, hit.id).then(required)));
       const nodeByHit = new Map(page.rows.map((hit, index) => [hit, nodes[index]!]));
       return toConnection(list, request, page, {
         cursorOf: (hit) => sortValues(hit, SEARCH_SORT_KEYS),
         toNode: (hit) => nodeByHit.get(hit)!,
-        totalCount: async () => page.rows[0]?.total_count ?? (request.cursor === null ? 0 : countSearchHits(db, text)),
+        totalCount: async () => page.rows[0]?.total_count ?? (request.cursor === null ? 0 : loaders.search.count(text)),
       });
     },
   }),

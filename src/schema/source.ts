@@ -1,38 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/database.js';
-import {
-  countCitationsBySourceIds,
-  countSources,
-  findCitationPagesBySourceIds,
-  findCitedSourcesBySourceIds,
-  findSourceBySlug,
-  findSourcesByIds,
-  findSourcesPage,
-  findSourceTextsByIds,
-  type SourceSummaryRow,
-} from '../db/queries/sources.js';
 import type { SourceKind } from '../domain.js';
 import { builder } from './builder.js';
-import { CitationConnection, CitationRef } from './citation.js';
+import { CitationConnection } from './citation.js';
 import { FuzzyDateRef } from './fuzzy-date.js';
-import { type BatchScheduler, countByParent, pageByParent, rowById, rowByKey, rowsByKey } from './loaders.js';
 import { connectionType, forwardPageArgs, pageArgs, pageRequest, toConnection } from './pagination.js';
-
-export function createSourceLoaders(db: Kysely<DB>, batches: BatchScheduler) {
-  return {
-    sourceById: rowById(batches, (ids) => findSourcesByIds(db, ids)),
-    sourceTextById: rowByKey(batches, (ids) => findSourceTextsByIds(db, ids), (row) => row.id),
-    citedSourcesBySourceId: rowsByKey(batches, (ids) => findCitedSourcesBySourceIds(db, ids), (row) => row.citing_source_id),
-    citationPageBySourceId: pageByParent(batches, (ids, request) => findCitationPagesBySourceIds(db, ids, request)),
-    citationCountBySourceId: countByParent(batches, (ids) => countCitationsBySourceIds(db, ids)),
-  };
-}
+import { CitationRef, SourceRef } from './refs.js';
 
 export const SourceKindEnum = builder.enumType('SourceKind', {
   values: ['NEWS_REPORT', 'ANALYSIS', 'OPINION', 'OFFICIAL_STATEMENT', 'SOCIAL_MEDIA', 'OTHER'] as const satisfies readonly SourceKind[],
 });
-
-export const SourceRef = builder.objectRef<SourceSummaryRow>('Source');
 
 builder.node(SourceRef, {
   description: 'A document the knowledge comes from, or one that a document cites.',
@@ -56,12 +31,12 @@ builder.node(SourceRef, {
     text: t.string({
       nullable: true,
       description: 'The full text, for documents held in full.',
-      resolve: async (source, _args, { loaders }) => (await loaders.sourceTextById.load(source.id))?.text ?? null,
+      resolve: async (source, _args, { loaders }) => (await loaders.sources.textById.load(source.id))?.text ?? null,
     }),
     cites: t.field({
       type: [SourceRef],
       description: 'Sources that this document references.',
-      resolve: (source, _args, { loaders }) => loaders.citedSourcesBySourceId.load(source.id),
+      resolve: (source, _args, { loaders }) => loaders.sources.citedBySourceId.load(source.id),
     }),
     citations: t.field({
       type: CitationConnection,
@@ -70,17 +45,17 @@ builder.node(SourceRef, {
       resolve: async (source, args, { loaders }) => {
         const list = 'source-citations';
         const request = pageRequest(list, args);
-        const page = await loaders.citationPageBySourceId.load({ parentId: source.id, request, variant: null });
+        const page = await loaders.sources.citationPageBySourceId.load({ parentId: source.id, request, variant: null });
         return toConnection(list, request, page, {
           cursorOf: (citation) => [citation.id],
-          totalCount: () => loaders.citationCountBySourceId.load({ parentId: source.id, variant: null }),
+          totalCount: () => loaders.sources.citationCountBySourceId.load({ parentId: source.id, variant: null }),
         });
       },
     }),
     support: t.field({
       type: [CitationRef],
       description: 'Passages supporting this record itself: for a cited address, the line of the document that cites it.',
-      resolve: (source, _args, { loaders }) => loaders.citationsBySourceId.load(source.id),
+      resolve: (source, _args, { loaders }) => loaders.citations.bySourceId.load(source.id),
     }),
   }),
 });
@@ -96,13 +71,13 @@ builder.queryFields((t) => ({
     type: SourceConnection,
     description: 'The documents held in full first, then the addresses they cite.',
     args: { filter: t.arg({ type: SourceFilterInput }), ...pageArgs(t.arg) },
-    resolve: async (_root, args, { db }) => {
+    resolve: async (_root, args, { loaders }) => {
       const list = 'sources';
       const request = pageRequest(list, args);
       const filter = { kinds: args.filter?.kind };
-      return toConnection(list, request, await findSourcesPage(db, filter, request), {
+      return toConnection(list, request, await loaders.sources.page(filter, request), {
         cursorOf: (source) => [source.id],
-        totalCount: () => countSources(db, filter),
+        totalCount: () => loaders.sources.count(filter),
       });
     },
   }),
@@ -111,6 +86,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The source with this slug, or null.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, { db }) => findSourceBySlug(db, slug),
+    resolve: (_root, { slug }, { loaders }) => loaders.sources.bySlug.load(slug),
   }),
 }));

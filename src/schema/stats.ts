@@ -1,12 +1,11 @@
-import { type Bucket, countEventsBy } from '../db/queries/events.js';
-import { countMeasuresBy } from '../db/queries/measures.js';
-import { ActorRef } from './actor.js';
+import type { Bucket } from '../db/queries/events.js';
+import { required } from '../loaders/batching.js';
 import { builder } from './builder.js';
 import { EventFilterInput, eventFilter } from './event.js';
 import { DatePrecisionEnum } from './fuzzy-date.js';
 import { encodeGlobalId } from './global-id.js';
-import { required } from './loaders.js';
 import { MeasureFilterInput, measureFilter } from './measure.js';
+import { ActorRef } from './refs.js';
 
 interface BucketShape {
   readonly key: string;
@@ -47,7 +46,7 @@ export const BucketRef = builder.objectRef<BucketShape>('Bucket').implement({
     label: t.string({
       description: 'For people: `June 2025`, `Cultural`, `Azerbaijan`.',
       resolve: async (bucket, _args, { loaders }) =>
-        bucket.label ?? (await loaders.actorById.load(bucket.actorId!).then(required)).name,
+        bucket.label ?? (await loaders.actors.byId.load(bucket.actorId!).then(required)).name,
     }),
     count: t.exposeInt('count'),
     precision: t.field({
@@ -62,7 +61,7 @@ export const BucketRef = builder.objectRef<BucketShape>('Bucket').implement({
       type: ActorRef,
       nullable: true,
       description: 'The actor, when grouping by an actor.',
-      resolve: (bucket, _args, { loaders }) => (bucket.actorId === null ? null : loaders.actorById.load(bucket.actorId)),
+      resolve: (bucket, _args, { loaders }) => (bucket.actorId === null ? null : loaders.actors.byId.load(bucket.actorId)),
     }),
   }),
 });
@@ -100,15 +99,15 @@ builder.queryFields((t) => ({
       'How many events fall in each group, with the same filter as `events`, so a chart and its table agree.\n' +
       'Months come in date order (none is invented for an empty month); other groups by count, largest first.',
     args: { by: t.arg({ type: EventGroupingEnum, required: true }), filter: t.arg({ type: EventFilterInput }) },
-    resolve: async (_root, { by, filter }, { db }) =>
-      toBuckets(await countEventsBy(db, by, eventFilter(filter)), by === 'CATEGORY' ? 'ENUM' : by),
+    resolve: async (_root, { by, filter }, { loaders }) =>
+      toBuckets(await loaders.events.countBy(by, eventFilter(filter)), by === 'CATEGORY' ? 'ENUM' : by),
   }),
   measureCounts: t.field({
     type: [BucketRef],
     description: 'How many measures fall in each group, with the same filter as `measures`. Ordered as `eventCounts`.',
     args: { by: t.arg({ type: MeasureGroupingEnum, required: true }), filter: t.arg({ type: MeasureFilterInput }) },
-    resolve: async (_root, { by, filter }, { db }) =>
-      toBuckets(await countMeasuresBy(db, by, measureFilter(filter)), by === 'MONTH' ? 'MONTH' : by === 'KIND' ? 'ENUM' : 'ACTOR'),
+    resolve: async (_root, { by, filter }, { loaders }) =>
+      toBuckets(await loaders.measures.countBy(by, measureFilter(filter)), by === 'MONTH' ? 'MONTH' : by === 'KIND' ? 'ENUM' : 'ACTOR'),
   }),
 }));
 

@@ -38,8 +38,8 @@ export async function findActorsByIds(db: Kysely<DB>, ids: readonly number[]): P
   return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', 'in', ids).execute();
 }
 
-export async function findActorBySlug(db: Kysely<DB>, slug: string): Promise<ActorRow | undefined> {
-  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', slug).executeTakeFirst();
+export async function findActorsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ActorRow[]> {
+  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', 'in', slugs).execute();
 }
 
 export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, request: PageRequest) {

@@ -40,8 +40,8 @@ export async function findClaimsByIds(db: Kysely<DB>, ids: readonly number[]): P
   return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
 }
 
-export async function findClaimBySlug(db: Kysely<DB>, slug: string): Promise<ClaimRow | undefined> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', slug).executeTakeFirst();
+export async function findClaimsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ClaimRow[]> {
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', 'in', slugs).execute();
 }
 
 export async function findClaimsPage(db: Kysely<DB>, filter: ClaimFilter, request: PageRequest) {

@@ -95,8 +95,8 @@ export async function findEventsByIds(db: Kysely<DB>, ids: readonly number[]): P
   return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', 'in', ids).execute();
 }
 
-export async function findEventBySlug(db: Kysely<DB>, slug: string): Promise<EventRow | undefined> {
-  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', slug).executeTakeFirst();
+export async function findEventsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<EventRow[]> {
+  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', 'in', slugs).execute();
 }
 
 export async function findEventsPage(

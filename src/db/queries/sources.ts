@@ -52,8 +52,8 @@ export async function findSourcesByIds(db: Kysely<DB>, ids: readonly number[]): 
   return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', 'in', ids).execute();
 }
 
-export async function findSourceBySlug(db: Kysely<DB>, slug: string): Promise<SourceSummaryRow | undefined> {
-  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', slug).executeTakeFirst();
+export async function findSourcesBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<SourceSummaryRow[]> {
+  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', 'in', slugs).execute();
 }
 
 export async function findSourceTextsByIds(db: Kysely<DB>, ids: readonly number[]) {

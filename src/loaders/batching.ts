@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/database.js';
 import type { Page, PageRequest } from '../db/queries/pagination.js';
 
 /**
@@ -39,8 +41,8 @@ export class BatchScheduler {
 }
 
 /** A loader of the one row whose `keyOf` is the given key; a missing row is null. One statement per batch. */
-export function rowByKey<Row>(batches: BatchScheduler, fetch: (keys: readonly number[]) => Promise<Row[]>, keyOf: (row: Row) => number) {
-  return new DataLoader<number, Row | null>(
+export function rowByKey<Row, Key = number>(batches: BatchScheduler, fetch: (keys: readonly Key[]) => Promise<Row[]>, keyOf: (row: Row) => Key) {
+  return new DataLoader<Key, Row | null>(
     async (keys) => {
       const rows = new Map((await batches.track(fetch(keys))).map((row) => [keyOf(row), row]));
       return keys.map((key) => rows.get(key) ?? null);
@@ -51,6 +53,27 @@ export function rowByKey<Row>(batches: BatchScheduler, fetch: (keys: readonly nu
 
 export function rowById<Row extends { id: number }>(batches: BatchScheduler, fetch: (ids: readonly number[]) => Promise<Row[]>) {
   return rowByKey(batches, fetch, (row) => row.id);
+}
+
+/**
+ * A loader of the one row with this slug, for root fields such as `event(slug)`:
+ * the row it finds is primed into `byId`, so nested fields reaching the same
+ * record by id cost no second statement.
+ */
+export function rowBySlug<Row extends { id: number; slug: string }>(
+  batches: BatchScheduler,
+  fetch: (slugs: readonly string[]) => Promise<Row[]>,
+  byId: DataLoader<number, Row | null>,
+) {
+  return rowByKey<Row, string>(
+    batches,
+    async (slugs) => {
+      const rows = await fetch(slugs);
+      for (const row of rows) byId.prime(row.id, row);
+      return rows;
+    },
+    (row) => row.slug,
+  );
 }
 
 /** A loader of every row whose `keyOf` is the given id, in the order fetched. One statement per batch. */
@@ -129,4 +152,13 @@ export function pageByParent<Row, Variant = null>(
     },
     { cacheKeyFn: (key) => JSON.stringify(key), batchScheduleFn: batches.schedule },
   );
+}
+
+/**
+ * A query bound to the request's database, for what nothing batches (a root
+ * list's page and count, an aggregate): resolvers reach every query through
+ * the loaders object and never hold the database themselves.
+ */
+export function bound<Args extends unknown[], Result>(db: Kysely<DB>, query: (db: Kysely<DB>, ...args: Args) => Result) {
+  return (...args: Args): Result => query(db, ...args);
 }
