@@ -15,8 +15,8 @@ export interface SeedResult {
   readonly counts: Readonly<Record<string, number>>;
 }
 
-/** Tables in the order they are emptied; the children of a row come before it. */
-const CONTENT_TABLES = [
+/** Tables in the order they are emptied; the children of a row come before it. The generator empties the same ones. */
+export const CONTENT_TABLES = [
   'citation',
   'claim_contradiction',
   'claim_subject',
