@@ -18,20 +18,6 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   return { typename: match[1]!, id: match[2]! };
 }
 
-/** The numeric id inside an ID argument that must name a `typename`; a clear error otherwise. */
-export function idArgument(typename: string, globalId: string, argument: string): number {
-  const decoded = decodeGlobalId(globalId);
-  if (decoded === null || decoded.typename !== typename) {
-    throw badUserInput(`'${argument}' must be an ID of type ${typename}; got '${globalId}'`, argument);
-  }
-  return Number(decoded.id);
-}
-
-/** Like idArgument, passing null and undefined through. */
-export function optionalIdArgument(typename: string, globalId: string | null | undefined, argument: string): number | null {
-  return globalId == null ? null : idArgument(typename, globalId, argument);
-}
-
 /**
  * A filter argument naming a record of `typename` by its opaque ID or by its
  * slug (`russia`), so dashboards need not look IDs up first. Slugs are
