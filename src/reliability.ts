@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { runCancellable } from './db/cancellation.js';
 import { classifyDatabaseError } from './db/faults.js';
-import { maskError as maskClientMistakes } from './error-codes.js';
 import type { StartupStatus } from './db/startup.js';
+import { maskError as maskClientMistakes } from './error-codes.js';
 import { serviceUnavailable, timedOut } from './errors.js';
 
 /**

@@ -12,13 +12,13 @@ import { type Context, createContext } from './context.js';
 import type { DB } from './db/database.js';
 import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
+import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
 import { boundedParserCache, useOperationLimits } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
-import type { StartupStatus } from './db/startup.js';
 import { schema } from './schema/index.js';
 
 export interface ServerOptions {
