@@ -164,6 +164,10 @@ async function startAll(specs: SystemSpec[], databaseUrl: string, firstPort: num
     const output: string[] = [];
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
+    // A server that stops mid-run shows as socket errors in wrk; say how it stopped, and what it said last.
+    child.once('exit', (code, signal) => {
+      if (!stopping.has(child)) log(`${spec.name} (pid ${child.pid}) exited: code ${code}, signal ${signal}; last output: ${output.join('').slice(-2000)}`);
+    });
     const url = `http://127.0.0.1:${port}/graphql`;
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -181,8 +185,10 @@ async function startAll(specs: SystemSpec[], databaseUrl: string, firstPort: num
   return running;
 }
 
+const stopping = new WeakSet<ChildProcess>();
 async function stopAll(running: Running[]) {
   for (const system of running) {
+    stopping.add(system.process);
     system.process.kill('SIGTERM');
     await new Promise((resolve) => (system.process.exitCode !== null ? resolve(null) : system.process.once('exit', resolve)));
   }
