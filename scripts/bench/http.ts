@@ -2,7 +2,7 @@
 // wrk, against this server, PostGraphile 5 on the same database and the SQL
 // floor (scripts/bench/floor.mjs), each on the same Node 24:
 //   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
-//   npm run bench -- [--duration 5] [--rounds 3] [--cache-env NAME=VALUE] [--only timeline,chart]
+//   npm run bench -- [--duration 5] [--rounds 3] [--cache] [--max-cost N] [--only timeline,chart]
 // Systems alternate workload by workload; figures are medians over rounds.
 // Every response is checked for GraphQL errors, and a run with any measures
 // nothing. Statements per request are counted in a first pass through a TCP
@@ -23,8 +23,10 @@ const { values } = parseArgs({
     database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_1m' },
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
-    // How the server turns its response cache on (e.g. RESPONSE_CACHE=on); without it that column is left out.
-    'cache-env': { type: 'string' },
+    // Adds a column: the same operations sent as GETs, which the server's response cache serves after one warm-up.
+    cache: { type: 'boolean', default: false },
+    // The server's MAX_COST for the bench, when a workload costs more than the default allows.
+    'max-cost': { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') },
   },
@@ -106,17 +108,26 @@ interface SystemSpec {
 
 function systems(node: string): SystemSpec[] {
   const quiet = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
-  const ours = (extra: Record<string, string>) => (databaseUrl: string, port: number) =>
+  // No rate limit (PostGraphile has none; every request of the bench comes from one address), the
+  // in-process response cache (no REDIS_URL), and MAX_COST raised only when asked.
+  const { REDIS_URL: _redis, ...env } = process.env;
+  const ours = (databaseUrl: string, port: number) =>
     spawn(node, ['dist/main.js'], {
       cwd: ROOT,
-      env: { ...process.env, ...extra, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: {
+        ...env,
+        ...(values['max-cost'] ? { MAX_COST: values['max-cost'] } : {}),
+        RATE_LIMIT_POINTS: '0',
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+      },
       ...quiet,
     });
-  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours({}) }];
-  if (values['cache-env']) {
-    const [name, value] = values['cache-env'].split('=');
-    list.push({ name: 'this server, response cache', key: 'cache', start: ours({ [name!]: value ?? '1' }) });
-  }
+  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours }];
+  if (values.cache) list.push({ name: 'this server + response cache (GET)', key: 'cache', start: ours });
   list.push(
     {
       name: 'PostGraphile 5',
@@ -153,6 +164,10 @@ async function startAll(specs: SystemSpec[], databaseUrl: string, firstPort: num
     const output: string[] = [];
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
+    // A server that stops mid-run shows as socket errors in wrk; say how it stopped, and what it said last.
+    child.once('exit', (code, signal) => {
+      if (!stopping.has(child)) log(`${spec.name} (pid ${child.pid}) exited: code ${code}, signal ${signal}; last output: ${output.join('').slice(-2000)}`);
+    });
     const url = `http://127.0.0.1:${port}/graphql`;
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -170,8 +185,10 @@ async function startAll(specs: SystemSpec[], databaseUrl: string, firstPort: num
   return running;
 }
 
+const stopping = new WeakSet<ChildProcess>();
 async function stopAll(running: Running[]) {
   for (const system of running) {
+    stopping.add(system.process);
     system.process.kill('SIGTERM');
     await new Promise((resolve) => (system.process.exitCode !== null ? resolve(null) : system.process.once('exit', resolve)));
   }
@@ -289,6 +306,18 @@ async function postJson(url: string, body: unknown): Promise<any> {
   return response.json();
 }
 
+/** The path and query string of a GET carrying the same operation (the response cache caches GETs only). */
+function getPath(url: string, body: unknown): string {
+  return `${new URL(url).pathname}?${new URLSearchParams(body as Record<string, string>).toString()}`;
+}
+
+/** One request as the system is measured: a GET with the CSRF header for the cached column, a POST otherwise. */
+async function ask(system: Running, body: unknown): Promise<any> {
+  if (system.spec.key !== 'cache') return postJson(system.url, body);
+  const response = await fetch(new URL(getPath(system.url, body), system.url), { headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
+  return response.json();
+}
+
 // ---------------------------------------------------------------- wrk
 interface Run {
   readonly p50: number;
@@ -299,11 +328,11 @@ interface Run {
 const BODY_DIR = path.join(os.tmpdir(), `bench-bodies-${process.pid}`);
 mkdirSync(BODY_DIR, { recursive: true });
 
-function wrk(url: string, body: unknown, connections: number, seconds: number): Run {
+function wrk(url: string, body: unknown, connections: number, seconds: number, method: 'GET' | 'POST' = 'POST'): Run {
   const file = path.join(BODY_DIR, `${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(body));
+  writeFileSync(file, method === 'GET' ? getPath(url, body) : JSON.stringify(body));
   const output = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk-graphql.lua'), url], {
-    env: { ...process.env, BODY_FILE: file },
+    env: { ...process.env, BODY_FILE: file, METHOD: method },
     encoding: 'utf8',
   });
   const errors = /graphql-error responses: (\d+) of (\d+); http errors: connect=(\d+) read=(\d+) status=(\d+) timeout=(\d+)/.exec(output);
@@ -325,6 +354,7 @@ const median = (list: number[]) => {
 
 // ---------------------------------------------------------------- main
 const node = ensureTools();
+const START_LOAD = os.loadavg();
 // The compiled server, as the Dockerfile runs it: tsx's loader alone added 60 MB of RSS.
 log('building dist/ (npm run build)');
 execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -353,17 +383,19 @@ for (const workload of list) {
 }
 const statements = new Map<string, number>();
 const sizes = new Map<string, number>();
+const costs = new Map<string, number>();
 for (const workload of list) {
   for (const system of running) {
     const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
     if (!body) continue;
-    const answer = await postJson(system.url, body); // warm-up, not counted
-    if (answer.errors) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(answer.errors)}`);
+    const answer = await ask(system, body); // warm-up (fills the response cache), not counted
+    if (answer.errors || !answer.data) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(answer.errors ?? answer)}`);
     sizes.set(`${workload.name}/${system.spec.key}`, JSON.stringify(answer).length);
+    if (system.spec.key === 'ours') costs.set(workload.name, answer.extensions?.cost?.requested);
     const requests = 3;
     const before = proxy.counter.statements;
     for (let i = 0; i < requests; i++) {
-      const repeat = await postJson(system.url, body);
+      const repeat = await ask(system, body);
       if (repeat.errors) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(repeat.errors)}`);
     }
     statements.set(`${workload.name}/${system.spec.key}`, (proxy.counter.statements - before) / requests);
@@ -383,11 +415,12 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const system of order) {
       const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
       if (!body) continue;
-      if (round === 0) wrk(system.url, body, 4, 1); // warm-up
+      const method = system.spec.key === 'cache' ? 'GET' : 'POST';
+      if (round === 0) wrk(system.url, body, 4, 1, method); // warm-up
       const key = `${workload.name}/${system.spec.key}`;
       const entry = results.get(key) ?? { c1: [], c16: [] };
-      entry.c1.push(wrk(system.url, body, 1, DURATION));
-      entry.c16.push(wrk(system.url, body, 16, DURATION));
+      entry.c1.push(wrk(system.url, body, 1, DURATION, method));
+      entry.c16.push(wrk(system.url, body, 16, DURATION, method));
       results.set(key, entry);
     }
     log(`  round ${round + 1}, ${workload.name}: ${running.map((s) => {
@@ -398,7 +431,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const rss = new Map(running.map((system) => [system.spec.key, peakRssMb(system.process.pid!)]));
 await stopAll(running);
-writeFileSync(path.join(BODY_DIR, 'raw.json'), JSON.stringify({ statements: [...statements], results: [...results], rss: [...rss] }));
+const load = os.loadavg();
+writeFileSync(path.join(BODY_DIR, 'raw.json'), JSON.stringify({ statements: [...statements], costs: [...costs], results: [...results], rss: [...rss], load }));
 log(`raw figures in ${path.join(BODY_DIR, 'raw.json')}`);
 await admin.end();
 
@@ -410,6 +444,7 @@ const summary = (key: string) => {
   return { p50: median(runs.c1.map((r) => r.p50)), p99: median(runs.c1.map((r) => r.p99)), rps: median(runs.c16.map((r) => r.rps)) };
 };
 const lines: string[] = [];
+const startLoad = START_LOAD.map((n) => n.toFixed(1)).join(', ');
 lines.push(
   `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${counts.events} events (${counts.actors} actors, ${counts.participants} participants, ` +
     `${counts.measures} measures, ${counts.claims} claims, ${counts.citations} citations; \`${digest}\`).`,
@@ -417,7 +452,10 @@ lines.push(
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (noisy: compare ratios). ` +
     `${String(counts.postgres).split(' on ')[0]}; Node ${nodeVersion} for every system; wrk ${spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]!.split(' ')[1]} with one thread. ` +
     `${ROUNDS} alternating rounds, ${DURATION} s per run; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
-    `Statements per request counted through a proxy in a separate pass. RSS: peak resident memory of the server process over the run.`,
+    `Statements per request counted through a proxy in a separate pass. RSS: peak resident memory of the server process over the run. ` +
+    `Load average (1, 5, 15 min) at the start ${startLoad}, at the end ${load.map((n) => n.toFixed(1)).join(', ')}. ` +
+    `This server runs with RATE_LIMIT_POINTS=0 (no rate limit)${values['max-cost'] ? ` and MAX_COST=${values['max-cost']}` : ' and its default MAX_COST'}` +
+    `${values.cache ? '; its response-cache column sends the same operations as GETs (query in the URL, header `x-graphql-yoga-csrf: 1`), warmed once, so every timed request is a cache hit' : ''}.`,
   '',
   '| workload | system | p50 ms | p99 ms | req/s | statements | p50 / PostGraphile | req/s / PostGraphile | p50 / floor | req/s / floor |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -437,7 +475,8 @@ for (const workload of list) {
   }
 }
 lines.push('', `Peak RSS: ${specs.map((s) => `${s.name} ${fmt(rss.get(s.key), 0)} MB`).join(', ')}.`);
-if (!values['cache-env']) lines.push('', 'The response cache was not measured in this run (pass `--cache-env NAME=VALUE` naming how the server turns it on).');
+lines.push('', `Cost of each operation on this server (\`extensions.cost.requested\`): ${list.map((w) => `${w.name} ${costs.get(w.name) ?? '—'}`).join(', ')}.`);
+if (!values.cache) lines.push('', 'The response cache was not measured in this run (pass `--cache`).');
 
 const START = '<!-- bench:http:start -->';
 const END = '<!-- bench:http:end -->';
