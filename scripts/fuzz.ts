@@ -9,7 +9,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { type Database, openDatabase } from '../src/db/connect.js';
@@ -18,6 +17,7 @@ import { loadSeeds } from '../src/db/seed.js';
 import { readSeeds } from '../src/db/seed-files.js';
 import { schema } from '../src/schema/index.js';
 import { createServer } from '../src/server.js';
+import { adminQuery, databaseUrl } from '../tests/helpers/engine.js';
 import { generateRequests } from './fuzz/documents.js';
 import { runFuzz } from './fuzz/run.js';
 
@@ -32,25 +32,13 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const seed = Number(values.seed);
 
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: values.server });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 let database: Database;
 let dropDatabase = async () => {};
 if (values.engine === 'postgres') {
   const name = `crisis_kb_fuzz_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${name}`);
-  dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-  const url = new URL(values.server);
-  url.pathname = `/${name}`;
-  database = await openDatabase({ engine: 'postgres', url: url.toString() });
+  await adminQuery(values.server, `create database ${name}`);
+  dropDatabase = async () => void (await adminQuery(values.server, `drop database if exists ${name} with (force)`));
+  database = await openDatabase({ engine: 'postgres', url: databaseUrl(values.server, name) });
 } else {
   database = await openDatabase({ engine: 'pglite', dataDir: null });
 }

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { adminQuery, databaseUrl } from '../tests/helpers/engine.js';
 import { type ServerProcess, startServerProcess } from '../tests/helpers/server-process.js';
 
 const { values } = parseArgs({
@@ -30,22 +30,7 @@ if (!(connections >= 1 && connections <= 200 && seconds >= 4 && seconds <= 600))
 const given = process.env.DATABASE_URL;
 const ownName = `kb_load_${process.pid}`;
 
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: values.server });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(): string {
-  if (given) return given;
-  const url = new URL(values.server!);
-  url.pathname = `/${ownName}`;
-  return url.toString();
-}
+const admin = (statement: string) => adminQuery(values.server, statement);
 
 /** The server's resident set, from /proc (Linux), in MiB. */
 function rssMiB(pid: number): number {
@@ -107,7 +92,7 @@ try {
     await admin(`create database ${ownName}`);
     created = true;
   }
-  server = await startServerProcess({ DATABASE_URL: databaseUrl(), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  server = await startServerProcess({ DATABASE_URL: given ?? databaseUrl(values.server, ownName), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
   const { port } = server;
   const pid = server.child.pid!;
   const operations = await workload(port);
