@@ -5,7 +5,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+COPY scripts/transpile.mjs ./scripts/
+# tsc type-checks and compiles; then the same build as `npm start`'s bundles dist/main.js (a faster start).
+RUN npm run build && node scripts/transpile.mjs
 
 # Run: compiled code, production dependencies only, as the unprivileged `node` user.
 FROM node:24-slim

@@ -4,7 +4,8 @@ import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadSeeds } from './db/seed.js';
 import { checkCoverage } from './db/seed-coverage.js';
-import { formatProblem, readSeeds, SeedValidationError } from './db/seed-files.js';
+import { readSeeds } from './db/seed-files.js';
+import { formatProblem, SeedValidationError } from './db/seed-problems.js';
 
 const USAGE = `usage: cli <command>
   migrate            apply pending migrations

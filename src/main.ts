@@ -6,8 +6,10 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { describeUnavailable } from './db/faults.js';
 import { MigrationError } from './db/migrate.js';
-import { prepareDatabase, StartupStatus } from './db/startup.js';
-import { readSeeds, SeedValidationError } from './db/seed-files.js';
+import { seedDigest } from './db/seed-digest.js';
+import type { SeedSet } from './db/seed-files.js';
+import { SeedValidationError } from './db/seed-problems.js';
+import { prepareDatabase, type SeedSource, StartupStatus } from './db/startup.js';
 import { connectRedis } from './redis.js';
 
 /** How long requests in flight get to finish after SIGTERM before their connections are cut. */
@@ -27,15 +29,19 @@ const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 try {
   // Opening first and importing the server (the schema, Yoga and its plugins)
   // without waiting: the embedded engine compiles its WebAssembly on other
-  // threads while the schema is built and the seeds are read on this one.
-  // Seeds are still checked before anything is migrated or loaded: a bad seed changes no data.
+  // threads while the schema is built on this one.
   const opening = openDatabase(config.database, {
     timeouts: config.timeouts,
     onConnectionError: (error) =>
       logger.warn({ reason: describeUnavailable(error), cause: error.message }, 'a database connection broke; its query fails, the pool reconnects'),
   });
   const serverModule = import('./server.js');
-  const seeds = readSeeds();
+  // The validator (YAML, zod) is imported only when the seeds must be loaded: a warm start compares digests and no more.
+  let reading: Promise<SeedSet> | undefined;
+  const seeds: SeedSource = {
+    digest: seedDigest(),
+    read: () => (reading ??= import('./db/seed-files.js').then(({ readSeeds }) => readSeeds())),
+  };
   const database = await opening;
   const redis = config.redisUrl === null ? null : connectRedis(config.redisUrl, logger);
 

@@ -7,7 +7,9 @@ import type { Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { countRecords, loadSeeds } from '../src/db/seed.js';
 import { checkCoverage, splitSentences } from '../src/db/seed-coverage.js';
-import { collapseWhitespace, DEFAULT_SEEDS_DIR, readSeeds, type SeedProblem, SeedValidationError } from '../src/db/seed-files.js';
+import { DEFAULT_SEEDS_DIR, seedDigest } from '../src/db/seed-digest.js';
+import { collapseWhitespace, readSeeds } from '../src/db/seed-files.js';
+import { type SeedProblem, SeedValidationError } from '../src/db/seed-problems.js';
 import { openEmptyDatabase, openSeededDatabase } from './helpers/test-database.js';
 
 const seeds = readSeeds();
@@ -61,6 +63,25 @@ describe('the seed validator', () => {
     expect(problems).toEqual([
       expect.objectContaining({ file: 'events.yaml', field: 'participants[0].actor', message: "unknown actor 'nobody-at-all'" }),
     ]);
+  });
+
+  it('refuses a text file outside documents/, which the seed digest would not cover', () => {
+    const problems = problemsAfter((files) => {
+      files.sources.find((source) => source.textFile).textFile = 'documents/../events.yaml';
+    });
+    // (Its citations then have no text to be found in: those problems follow.)
+    expect(problems[0]).toMatchObject({ file: 'sources.yaml', field: 'textFile', message: expect.stringContaining('must name a file in documents/') });
+  });
+
+  it('changes the digest when a single byte of a document changes, and only then', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kb-seeds-'));
+    temporaryDirs.push(dir);
+    cpSync(DEFAULT_SEEDS_DIR, dir, { recursive: true });
+    expect(seedDigest(dir)).toBe(seeds.digest);
+    const document = path.join(dir, seeds.sources.find((source) => source.textFile)!.textFile!);
+    writeFileSync(document, `${readFileSync(document, 'utf8')}\n`);
+    expect(seedDigest(dir)).not.toBe(seeds.digest);
+    expect(readSeeds(dir).digest).toBe(seedDigest(dir));
   });
 
   it('finds a duplicate slug', () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../domain.js';
-import { type CitationSeed, collapseWhitespace, DEFAULT_SEEDS_DIR, type SeedProblem, type SeedSet } from './seed-files.js';
+import { DEFAULT_SEEDS_DIR } from './seed-digest.js';
+import { type CitationSeed, collapseWhitespace, type SeedSet } from './seed-files.js';
+import type { SeedProblem } from './seed-problems.js';
 
 // Hand-written: sentence splitting for two known documents needs only these
 // few rules, which a general NLP library would not know (PDF wraps, cited-address blocks).

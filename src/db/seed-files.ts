@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
@@ -14,9 +12,8 @@ import {
   SOURCE_KINDS,
 } from '../domain.js';
 import { parseFuzzyDate } from '../fuzzy-date.js';
-
-/** The seeds shipped with the project, next to src/ (and next to dist/ once compiled). */
-export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
+import { DEFAULT_SEEDS_DIR, DOCUMENTS_DIR, seedDigest } from './seed-digest.js';
+import { type SeedProblem, SeedValidationError } from './seed-problems.js';
 
 const slug = z.string().regex(SLUG_PATTERN, 'must be lower-case words of a-z and 0-9 joined by single hyphens');
 const text = z.string().trim().min(1, 'must not be empty');
@@ -117,27 +114,8 @@ export interface SeedSet {
   readonly places: readonly PlaceSeed[];
   readonly events: readonly EventSeed[];
   readonly claims: readonly ClaimSeed[];
-  /** Changes whenever any seed file or document changes. */
+  /** Changes whenever any seed file or document changes: `seedDigest`. */
   readonly digest: string;
-}
-
-export interface SeedProblem {
-  readonly file: string;
-  /** The record's slug, or its position (`#3`) when it has none. */
-  readonly record?: string;
-  readonly field?: string;
-  readonly message: string;
-}
-
-export class SeedValidationError extends Error {
-  constructor(readonly problems: readonly SeedProblem[]) {
-    super(`${problems.length} problem(s) in the seeds:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
-    this.name = 'SeedValidationError';
-  }
-}
-
-export function formatProblem({ file, record, field, message }: SeedProblem): string {
-  return [file, record, field].filter((part) => part !== undefined).join(' › ') + `: ${message}`;
 }
 
 const FILES = {
@@ -151,7 +129,6 @@ const FILES = {
 /** Reads and validates every seed file; throws a SeedValidationError listing every problem found. */
 export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
   const problems: SeedProblem[] = [];
-  const hash = createHash('sha256');
   const parsed = {} as { -readonly [K in keyof typeof FILES]: z.infer<(typeof FILES)[K][1]>[] };
   // Slugs of records refused field by field: references to them are not reported again as unknown.
   const refusedSlugs = new Set<string>();
@@ -163,7 +140,6 @@ export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
       problems.push({ file, message: 'file is missing' });
     } else {
       const content = readFileSync(filePath, 'utf8');
-      hash.update(`${file}\0${content}\0`);
       try {
         const document: unknown = parseYaml(content) ?? [];
         if (Array.isArray(document)) records.push(...document);
@@ -189,20 +165,27 @@ export function readSeeds(dir: string = DEFAULT_SEEDS_DIR): SeedSet {
 
   const sources: SourceSeed[] = parsed.sources.map((source) => {
     if (!source.textFile) return { ...source, text: null };
+    if (!isInDocuments(source.textFile)) {
+      problems.push({ file: 'sources.yaml', record: source.slug, field: 'textFile', message: `must name a file in ${DOCUMENTS_DIR}/, which the seed digest covers` });
+      return { ...source, text: null };
+    }
     const textPath = path.join(dir, source.textFile);
     if (!existsSync(textPath)) {
       problems.push({ file: 'sources.yaml', record: source.slug, field: 'textFile', message: `file '${source.textFile}' not found` });
       return { ...source, text: null };
     }
-    const content = readFileSync(textPath, 'utf8');
-    hash.update(`${source.textFile}\0${content}\0`);
-    return { ...source, text: content };
+    return { ...source, text: readFileSync(textPath, 'utf8') };
   });
 
-  const seeds: SeedSet = { ...parsed, sources, digest: hash.digest('hex') };
+  const seeds: SeedSet = { ...parsed, sources, digest: seedDigest(dir) };
   problems.push(...crossCheck(seeds).filter((problem) => !refersToRefused(problem, refusedSlugs)));
   if (problems.length > 0) throw new SeedValidationError(problems);
   return seeds;
+}
+
+function isInDocuments(textFile: string): boolean {
+  const normal = path.posix.normalize(textFile);
+  return normal.startsWith(`${DOCUMENTS_DIR}/`) && !path.posix.isAbsolute(textFile);
 }
 
 /** Collapses every run of whitespace, so a quote may wrap where the document does not. */

@@ -3,9 +3,17 @@ import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config.js';
 import { type Database, openDatabase } from './connect.js';
 import { classifyDatabaseError, describeUnavailable } from './faults.js';
-import { migrateToLatest } from './migrate.js';
+import { isMigrated, migrateToLatest } from './migrate.js';
+import { findSeedDigest } from './queries/seed-state.js';
 import { loadSeeds } from './seed.js';
 import type { SeedSet } from './seed-files.js';
+
+/** The seeds to start with: their digest at once, their parsed and validated records only if they must be loaded. */
+export interface SeedSource {
+  readonly digest: string;
+  /** Reads and validates the seeds; throws SeedValidationError. Called at most once per start. */
+  read(): Promise<SeedSet>;
+}
 
 /** Whether the knowledge base is migrated and seeded yet, and if not, why; read by `/ready` and the request gate. */
 export class StartupStatus {
@@ -34,7 +42,7 @@ export interface PrepareOptions {
   readonly target: DatabaseTarget;
   /** The serving database; the embedded engine is migrated through it (it has one connection, and no timeouts). */
   readonly database: Database;
-  readonly seeds: SeedSet;
+  readonly seeds: SeedSource;
   readonly logger: Logger;
   readonly status: StartupStatus;
   /** Stops retrying, for a shutdown during start-up. */
@@ -87,10 +95,14 @@ export async function prepareDatabase({ target, database, seeds, logger, status,
   status.done();
 }
 
-async function migrateAndSeed({ db }: Database, seeds: SeedSet, logger: Logger): Promise<void> {
+async function migrateAndSeed({ db }: Database, seeds: SeedSource, logger: Logger): Promise<void> {
+  // A warm start: migrated, and loaded from these very bytes. Nothing to parse, validate or migrate.
+  if ((await isMigrated(db)) && (await findSeedDigest(db)) === seeds.digest) return;
+  // Read before anything changes: bad seeds stop the start with the database as it was.
+  const seedSet = await seeds.read();
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
-  const seeded = await loadSeeds(db, seeds, 'if-empty', (message) => logger.info(`seeding ${message}`));
+  const seeded = await loadSeeds(db, seedSet, 'if-empty', (message) => logger.info(`seeding ${message}`));
   if (seeded.status === 'loaded') logger.info({ counts: seeded.counts }, 'loaded the seeds into an empty knowledge base');
   if (seeded.status === 'other-data') {
     logger.warn({ counts: seeded.counts }, 'the knowledge base differs from seeds/; `npm run db:seed -- --reset` replaces it');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { projectFile } from '../project-files.js';
 
 /** The operations GraphiQL opens with, shipped beside the printed schema; also the allow-list of persisted operations. */
-export const EXAMPLE_OPERATIONS = readFileSync(new URL('../../schema/examples.graphql', import.meta.url), 'utf8');
+export const EXAMPLE_OPERATIONS = readFileSync(projectFile('schema/examples.graphql'), 'utf8');
