@@ -16,7 +16,7 @@ import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
-import { boundedParserCache, useOperationLimits } from './limits.js';
+import { boundedParserCache, useOperationLimits, useRequestBodyLimit } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
 import { schema } from './schema/index.js';
@@ -50,12 +50,14 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     healthCheckEndpoint: '/health',
     cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
     multipart: false,
-    maxRequestBodySize: config.limits.bodyBytes,
+    // Counted by useRequestBodyLimit, at a fraction of the cost.
+    maxRequestBodySize: false,
     parserAndValidationCache: boundedParserCache(),
     plugins: [
       useRequestLogging(logger),
       useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(db, fetchAPI, startup) }),
       ...useBrowserSafety(),
+      useRequestBodyLimit(config.limits.bodyBytes),
       ...useOperationLimits(config.limits),
       ...(config.rateLimit ? [useRateLimit(config.rateLimit, redis, logger)] : []),
       ...(startup ? [useStartupGate(startup)] : []),

@@ -1,4 +1,10 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createServer } from '../src/server.js';
 import { openTestServer, type TestServer } from './helpers/test-server.js';
 
 /** Small bounds, so each can be tried exactly at, just below and just above. */
@@ -182,6 +188,37 @@ describe('operation limits: each refused before execution with its own code, nam
     const refused = await post(body(2001));
     expect(refused.status).toBe(413);
     expect(await refused.json()).toEqual({ errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] });
+  });
+
+  it('request body size over HTTP: refused by its Content-Length, and counted when sent in chunks', async () => {
+    const server = http.createServer(createServer({ db: small.database.db, logger: pino({ level: 'silent' }), config: loadConfig(SMALL) }));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const send = (body: string, chunked: boolean) =>
+      new Promise<{ status: number; code: unknown }>((resolve, reject) => {
+        const headers = chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(Buffer.byteLength(body)) };
+        const request = http.request({ port, host: '127.0.0.1', path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, code: JSON.parse(text).errors?.[0]?.extensions?.code }));
+        });
+        request.on('error', reject);
+        // In two writes: a chunked body arrives as two chunks.
+        request.write(body.slice(0, 1000));
+        request.end(body.slice(1000));
+      });
+    // Padded with JSON's own whitespace: a long string would be refused for its length (MAX_STRING_LENGTH).
+    const body = (bytes: number) => `{"query":"{ __typename }"${' '.repeat(bytes - 26)}}`;
+    try {
+      expect(body(2000)).toHaveLength(2000);
+      for (const chunked of [false, true]) {
+        expect(await send(body(2000), chunked)).toEqual({ status: 200, code: undefined });
+        expect(await send(body(2001), chunked)).toEqual({ status: 413, code: 'REQUEST_ENTITY_TOO_LARGE' });
+      }
+    } finally {
+      server.close();
+    }
   });
 });
 

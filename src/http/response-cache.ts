@@ -43,10 +43,10 @@ export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000 }: Resp
       ttl: RESPONSE_CACHE_TTL_MS,
       enabled: (request) => request.method === 'GET',
       // Quoted, because the key is also the ETag, and an HTTP entity tag is a quoted string.
-      buildResponseCacheKey: async (params) => {
-        const key = await defaultBuildResponseCacheKey(params);
-        return params.request.method === 'GET' ? `"${await dataVersion()}-${key}"` : key;
-      },
+      // Yoga builds a key for every request before it asks `enabled`: a POST, never cached,
+      // skips the SHA-256 (about 4% of the CPU of a cheap request).
+      buildResponseCacheKey: async (params) =>
+        params.request.method === 'GET' ? `"${await dataVersion()}-${await defaultBuildResponseCacheKey(params)}"` : 'uncached',
       shouldCacheResult: ({ result }) => {
         if (result.errors?.length) return false;
         const http = ((result.extensions ??= {}).http ??= {}) as { headers?: Record<string, string> };
