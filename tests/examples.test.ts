@@ -27,6 +27,13 @@ describe('the example operations GraphiQL opens with', () => {
     }
   });
 
+  it('each runs the operation named, whatever ran before from the same document (compiled execution caches by document)', async () => {
+    const document = 'query One { events(first: 1) { totalCount } } query Two { actors(first: 1) { totalCount } }';
+    for (const [name, field] of [['One', 'events'], ['Two', 'actors'], ['One', 'events']] as const) {
+      expect(Object.keys(dataOf(await server.query(document, undefined, name)) as object)).toEqual([field]);
+    }
+  });
+
   it('answer the Safarov question: Azerbaijan acted after the deaths, and Russia answered', async () => {
     const data = dataOf(await server.query(EXAMPLE_OPERATIONS, undefined, 'AfterTheSafarovDeaths')) as any;
     // A state acts itself or through its bodies: the Culture Ministry's step is Azerbaijan's.
