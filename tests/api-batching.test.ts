@@ -28,9 +28,32 @@ describe('batching: statements follow the depth of a query, not its page sizes',
     }`;
     const few = await statementsFor(nested(5));
     const many = await statementsFor(nested(50));
-    expect(many.length).toBe(few.length);
-    // events, participants, actors, affiliations, organisations (actors again), citations, sources, measures, initiators.
-    expect(many.length).toBeLessThanOrEqual(9);
+    // Participants bring their actors' countries, primed into the actor loader: when every organisation
+    // asked for is also such a country (as for 5 events here), its statement is saved.
+    expect(few.length).toBeLessThanOrEqual(many.length);
+    // events, participants (with actors and countries), affiliations, organisations (actors), citations, sources, measures, initiators.
+    expect(many.length).toBeLessThanOrEqual(8);
+  });
+
+  it("the timeline's shape: participants come with their actors and the actors' countries, in one statement", async () => {
+    const statements = await statementsFor(`{
+      events(first: 50, filter: { from: "2024-01-01", to: "2025-12-31" }) {
+        totalCount
+        nodes { title participants { role actor { name country { name } } } citations { quote source { title } } }
+      }
+    }`);
+    // The page, its count; participants with actors and countries, citations; sources.
+    expect(statements).toHaveLength(5);
+    expect(statements.filter((statement) => statement.includes('from "actor"'))).toEqual([]);
+
+    // The joined countries are the actors' own: each agrees with the actor looked up alone.
+    const { events } = dataOf(await server.query(`{ events(first: 50) { nodes { participants { actor { id country { name } } } } } }`)) as any;
+    const pairs = new Map<string, string | null>(events.nodes.flatMap((event: any) => event.participants.map((p: any) => [p.actor.id, p.actor.country?.name ?? null])));
+    expect([...pairs.values()].filter((name) => name !== null).length).toBeGreaterThan(0);
+    for (const [id, country] of pairs) {
+      const { node } = dataOf(await server.query(`query($id: ID!) { node(id: $id) { ... on Actor { country { name } } } }`, { id })) as any;
+      expect(node.country?.name ?? null).toBe(country);
+    }
   });
 
   it("loads measures' response links, their events, who draws them and their passages in one statement each", async () => {

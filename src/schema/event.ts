@@ -102,9 +102,12 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
   fields: (t) => ({
     actor: t.field({
       type: ActorRef,
-      // The participant's row carries its actor (joined); priming saves the actor loader a statement.
-      resolve: (participant, _args, { loaders }) =>
-        loaders.actors.byId.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required),
+      // The participant's row carries its actor and the actor's country (joined);
+      // priming both saves the actor loader a statement for each.
+      resolve: (participant, _args, { loaders }) => {
+        if (participant.country !== null) loaders.actors.byId.prime(participant.country.id, participant.country);
+        return loaders.actors.byId.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required);
+      },
     }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role as (typeof PARTICIPANT_ROLES)[number] }),
     note: t.exposeString('note', {

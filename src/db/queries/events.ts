@@ -194,19 +194,24 @@ export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, fil
     .execute();
 }
 
-/** A participant with its actor's row, joined because a participant always has exactly one. */
-export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorRow };
+/** A participant with its actor's row and that actor's country's row (null for an actor of no state), joined because each is to-one. */
+export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorRow; readonly country: ActorRow | null };
 
 /**
- * Each event's participants, with their actors in the same statement: the
- * actor is to-one, so joining it saves a round trip per query level.
+ * Each event's participants, with their actors and the actors' countries in
+ * the same statement: both are to-one, so joining them saves a round trip
+ * per query level (`participants { actor { country { name } } }`, the
+ * timeline's shape, is one statement instead of two).
  */
 export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantWithActor[]> {
   return db
     .selectFrom('participant')
     .innerJoin('actor', 'actor.id', 'participant.actor_id')
+    .leftJoin('actor as country', 'country.id', 'actor.country_id')
     .selectAll('participant')
     .select(sql<ActorRow>`row_to_json(actor)`.as('actor'))
+    // The whole row of an unmatched outer join is null, and so is its JSON.
+    .select(sql<ActorRow | null>`row_to_json(country)`.as('country'))
     .where('participant.event_id', 'in', eventIds)
     .orderBy('participant.event_id')
     .orderBy('participant.position')
