@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, getOperationAST, Kind } from 'graphql';
-import { createYoga, type FetchAPI, type Plugin, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
+import { createYoga, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -56,7 +56,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     parserAndValidationCache: boundedParserCache(),
     plugins: [
       useRequestLogging(logger),
-      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(db, fetchAPI, startup) }),
+      useReadiness(db, startup),
       ...useBrowserSafety(),
       useRequestBodyLimit(config.limits.bodyBytes),
       ...useOperationLimits(config.limits),
@@ -70,8 +70,21 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
   });
 }
 
+/**
+ * `GET /ready`. Yoga's useReadinessCheck does the same, but matches every
+ * other request against a URLPattern too (the polyfill's regular expressions):
+ * 5% of the CPU of a cached answer. The path alone decides here.
+ */
+function useReadiness(db: Kysely<DB>, startup?: StartupStatus): Plugin {
+  return {
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname === '/ready') return readiness(db, fetchAPI, startup).then(endResponse);
+    },
+  };
+}
+
 // Yoga's own Response class (fetchAPI), not the global one: compression pipes its body through Yoga's streams.
-async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupStatus): Promise<Response | boolean> {
+async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupStatus): Promise<Response> {
   const notReady = (reason: string) => fetchAPI.Response.json({ status: 'unavailable', reason }, { status: 503 });
   if (startup !== undefined && !startup.ready) return notReady(startup.reason);
   let pending: string[];
@@ -83,7 +96,7 @@ async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupSt
     return notReady(`database unreachable: ${describeUnavailable(error)}`);
   }
   if (pending.length > 0) return notReady(`database not migrated: ${pending.length} pending migration(s)`);
-  return true;
+  return new fetchAPI.Response(null, { status: 200 });
 }
 
 /**
@@ -142,11 +155,12 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
  * when the client sent only a persisted query's hash).
  */
 function useRequestLogging(logger: Logger): Plugin {
-  const started = new WeakMap<Request, number>();
+  const started = new WeakMap<Request, { at: number; path: string }>();
   const operations = new WeakMap<Request, string>();
   return {
-    onRequest({ request }) {
-      started.set(request, performance.now());
+    // Yoga's parsed URL, kept: parsing request.url again for the log line cost 2% of a cached answer's CPU.
+    onRequest({ request, url }) {
+      started.set(request, { at: performance.now(), path: url.pathname });
       // Everything this request runs from here on, resolvers included, sees its id.
       currentRequestId.enterWith(requestId(request));
     },
@@ -162,15 +176,16 @@ function useRequestLogging(logger: Logger): Plugin {
     onResponse({ request, response }) {
       const id = requestId(request);
       response.headers.set(REQUEST_ID_HEADER, id);
-      const url = new URL(request.url);
-      logger[QUIET_PATHS.has(url.pathname) ? 'debug' : 'info'](
+      const start = started.get(request);
+      const path = start?.path ?? new URL(request.url).pathname;
+      logger[QUIET_PATHS.has(path) ? 'debug' : 'info'](
         {
           requestId: id,
           method: request.method,
-          path: url.pathname,
+          path,
           operation: operations.get(request),
           status: response.status,
-          ms: Math.round((performance.now() - (started.get(request) ?? performance.now())) * 10) / 10,
+          ms: start === undefined ? undefined : Math.round((performance.now() - start.at) * 10) / 10,
         },
         'request',
       );

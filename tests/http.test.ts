@@ -110,6 +110,23 @@ describe('HTTP caching of GET queries', () => {
     expect(notModified.headers.get('etag')).toBe(etag);
   });
 
+  it('keys cached answers by their variables, and serves each hit the same text', async () => {
+    const yoga = serverWith();
+    const query = 'query Page($n: Int) { events(first: $n) { nodes { title } } }';
+    const page = (n: number) => yoga.fetch(getUrl(query, { variables: JSON.stringify({ n }) }));
+    const [one, two] = [await (await page(1)).text(), await (await page(2)).text()];
+    expect(JSON.parse(one).data.events.nodes).toHaveLength(1);
+    expect(JSON.parse(two).data.events.nodes).toHaveLength(2);
+    statements.splice(0);
+    const hits = [await page(1), await page(1), await page(2)];
+    const texts = await Promise.all(hits.map((hit) => hit.text()));
+    expect(texts[0]).toBe(texts[1]);
+    expect(withoutCost(JSON.parse(texts[0]!))).toEqual(withoutCost(JSON.parse(one)));
+    expect(withoutCost(JSON.parse(texts[2]!))).toEqual(withoutCost(JSON.parse(two)));
+    expect(new Set(hits.map((hit) => hit.headers.get('etag'))).size).toBe(2);
+    expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
+  });
+
   it('caches neither POSTs nor answers with errors', async () => {
     const yoga = serverWith();
     const post = await yoga.fetch('http://test/graphql', {
