@@ -40,10 +40,33 @@ export function useRequestDeadline(ms: number): Plugin {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(timedOut(`The request ran past its deadline of ${ms} ms; ask for less, or retry later.`)), ms);
       timer.unref();
-      // The executor (graphql-tools) stops at the signal; envelop's types do not have it yet.
+      // Yoga's own executor stops at the signal; envelop's types do not have it yet.
       (args as { signal?: AbortSignal }).signal = controller.signal;
-      setExecuteFn((execution) => runCancellable(controller.signal, () => executeFn(execution)));
+      setExecuteFn((execution) => runCancellable(controller.signal, () => answeredByDeadline(controller.signal, executeFn(execution))));
       return { onExecuteDone: () => clearTimeout(timer) };
     },
   };
+}
+
+/**
+ * The execution's result, or at the deadline an answer of the deadline's
+ * error alone. graphql-jit (the executor here) does not watch the signal;
+ * what it still runs finds its statements cancelled or refused.
+ */
+function answeredByDeadline<T>(signal: AbortSignal, result: T): T | Promise<T | { data: null; errors: unknown[] }> {
+  if (!(result instanceof Promise)) return result;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve({ data: null, errors: [signal.reason] });
+    signal.addEventListener('abort', onAbort, { once: true });
+    result.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -62,9 +62,10 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       ...useOperationLimits(config.limits),
       ...(config.rateLimit ? [useRateLimit(config.rateLimit, redis, logger)] : []),
       ...(startup ? [useStartupGate(startup)] : []),
+      // Before the deadline and the response cache, which wrap whatever executor is set when they run.
+      useCompiledExecution(),
       useRequestDeadline(config.timeouts.requestMs),
       useErrorCodes(requestId),
-      useCompiledExecution(),
       ...httpPlugins({ db, redis, persistedOperationsOnly: config.persistedOperationsOnly }),
     ],
   });
