@@ -19,7 +19,11 @@ builder.objectType(CitationRef, {
   fields: (t) => ({
     source: t.field({
       type: SourceRef,
-      resolve: (citation, _args, { loaders }) => loaders.sources.byId.load(citation.source_id).then(required),
+      // A citation found through its record carries its source (joined); priming saves the source loader a statement.
+      resolve: (citation, _args, { loaders }) => {
+        if (citation.source) loaders.sources.byId.prime(citation.source_id, citation.source);
+        return loaders.sources.byId.load(citation.source_id).then(required);
+      },
     }),
     quote: t.exposeString('quote', {
       description: 'Verbatim from `source.text` (whitespace runs may be collapsed) where the text is held.',

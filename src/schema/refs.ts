@@ -1,5 +1,5 @@
-import type { ActorRow, CitationRow, ClaimRow, EventRow, MeasureRow } from '../db/database.js';
-import type { SourceSummaryRow } from '../db/queries/sources.js';
+import type { ActorRow, ClaimRow, EventRow, MeasureRow } from '../db/database.js';
+import type { CitationWithSource, SourceSummaryRow } from '../db/queries/sources.js';
 import { builder } from './builder.js';
 
 // The records that refer to one another (an event's claims, a claim's events),
@@ -10,4 +10,4 @@ export const ActorRef = builder.objectRef<ActorRow>('Actor');
 export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
 export const ClaimRef = builder.objectRef<ClaimRow>('Claim');
 export const SourceRef = builder.objectRef<SourceSummaryRow>('Source');
-export const CitationRef = builder.objectRef<CitationRow>('Citation');
+export const CitationRef = builder.objectRef<CitationWithSource>('Citation');

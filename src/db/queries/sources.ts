@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CitationRow, DB, SourceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
@@ -79,13 +80,26 @@ export async function findCitedSourcesBySourceIds(db: Kysely<DB>, sourceIds: rea
     .execute();
 }
 
-/** The citations supporting each record of one kind, keyed by that kind's subject column. */
+/** A citation with its source's row (without the text), when the statement that found it joined it. */
+export type CitationWithSource = CitationRow & { readonly source?: SourceSummaryRow | null };
+
+/**
+ * The citations supporting each record of one kind, keyed by that kind's
+ * subject column, each with its source (to-one, and without its text, so a
+ * small row): `citations { source { title } }` is one statement, not two.
+ */
 export async function findCitationsBySubjectIds(
   db: Kysely<DB>,
   column: CitationSubjectColumn,
   subjectIds: readonly number[],
-): Promise<CitationRow[]> {
-  return db.selectFrom('citation').select(CITATION_COLUMNS).where(`citation.${column}`, 'in', subjectIds).orderBy('citation.id').execute();
+): Promise<CitationWithSource[]> {
+  return db
+    .selectFrom('citation')
+    .select(CITATION_COLUMNS)
+    .select((eb) => jsonObjectFrom(eb.selectFrom('source').select(SOURCE_COLUMNS).whereRef('source.id', '=', 'citation.source_id')).as('source'))
+    .where(`citation.${column}`, 'in', subjectIds)
+    .orderBy('citation.id')
+    .execute();
 }
 
 /** Pages of the passages quoted from each source, in one statement. */
