@@ -42,7 +42,8 @@ async function startOnce(args: readonly string[], cwd: string): Promise<{ answer
   try {
     while (performance.now() - started < 60_000) {
       try {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql?query=%7B__typename%7D`);
+        // A GET needs the CSRF-prevention header (README, "Browsers").
+        const response = await fetch(`http://127.0.0.1:${port}/graphql?query=%7B__typename%7D`, { headers: { 'x-graphql-yoga-csrf': '1' } });
         if (response.status === 200) return { answer: performance.now() - started, cpu: cpuMs(child.pid!), listening };
       } catch {
         // Not listening yet.
