@@ -27,7 +27,7 @@ export interface OperationCost {
 }
 
 /** Documents longer than this are parsed every time: a cache keyed by the text must not hold megabytes per entry. */
-const MAX_CACHED_DOCUMENT_LENGTH = 10_000;
+export const MAX_CACHED_DOCUMENT_LENGTH = 10_000;
 
 /**
  * Yoga caches parsed documents and parse errors by their text, 1,024 of each by default: filled with

@@ -17,7 +17,7 @@ import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
-import { boundedParserCache, useOperationLimits, useRequestBodyLimit } from './limits.js';
+import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
 import { schema } from './schema/index.js';
@@ -106,9 +106,15 @@ async function readiness(db: Kysely<DB>, fetchAPI: FetchAPI, startup?: StartupSt
  * (bench/RESULTS.md). Only documents of one operation: the plugin caches a
  * compiled document without its operation name, so a document of several
  * (GraphiQL's examples, for one) would run the first operation it compiled.
+ * Only documents the parser cache keeps, too: a compiled document is worth
+ * its compilation when it runs again, and one parsed afresh every time never
+ * would (the plugin keeps compilations by the parsed document).
  */
 function useCompiledExecution(): Plugin {
-  return useGraphQlJit({}, { enableIf: ({ document }) => hasOneOperation(document) }) as Plugin;
+  return useGraphQlJit(
+    {},
+    { enableIf: ({ document }) => hasOneOperation(document) && (document.loc?.source.body.length ?? Infinity) <= MAX_CACHED_DOCUMENT_LENGTH },
+  ) as Plugin;
 }
 
 function hasOneOperation(document: DocumentNode): boolean {
