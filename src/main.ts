@@ -55,7 +55,14 @@ try {
     config,
     redis,
   });
-  const server = http.createServer(yoga);
+  // Each request's handling, until its execution has ended: a client that hangs
+  // up closes its connection long before its resolvers are done with the database.
+  const inFlight = new Set<Promise<unknown>>();
+  const server = http.createServer((request, response) => {
+    const handling = Promise.resolve(yoga(request, response));
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
+  });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -75,6 +82,12 @@ try {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
     await closed;
+    // No connection left is not no request left: the database closes under none.
+    const drained = await Promise.race([
+      Promise.allSettled([...inFlight]).then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS, false).unref()),
+    ]);
+    if (!drained) logger.warn(`${inFlight.size} request(s) still running after ${SHUTDOWN_GRACE_MS} ms; closing the database under them`);
     clearTimeout(cut);
     await database.close();
     redis?.disconnect();
