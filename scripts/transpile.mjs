@@ -4,7 +4,7 @@
 // full tsc build, which the Docker image runs before this).
 //
 // dist/main.js, the server, is one bundle with its dependencies: resolving and
-// loading the ~1,000 module files of Yoga, graphql, Pothos and the rest cost
+// loading the ~1,500 module files of Yoga, graphql, Pothos and the rest cost
 // about 230 ms of a 950 ms warm start. Code only some starts need (the seed
 // validator, GraphiQL's page) stays in chunks loaded on first use. PGlite stays
 // outside: it loads its WebAssembly and data files from beside its own module.
