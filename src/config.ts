@@ -96,6 +96,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** For an entry point: the configuration, or every problem printed and exit 1, with no stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 /** The only reader of the environment. Collects every problem before failing, so one start shows them all. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { describeUnavailable } from './db/faults.js';
 import { MigrationError } from './db/migrate.js';
@@ -15,14 +15,7 @@ import { connectRedis } from './redis.js';
 /** How long requests in flight get to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = pino({ level: config.logLevel, base: { service: 'crisis-kb' } });
 

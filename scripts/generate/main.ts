@@ -5,7 +5,7 @@
 // transaction: an interrupted run leaves the database as it was.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfigOrExit } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { helpers, sizesFor, steps, TABLES } from './steps.js';
@@ -23,14 +23,7 @@ if (!Number.isInteger(events) || events < 100 || !Number.isInteger(seed) || seed
   process.exit(1);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 if (config.database.engine !== 'postgres') {
   console.error('npm run gen needs a Postgres server: set DATABASE_URL=postgres://… to an empty database');
   process.exit(1);
