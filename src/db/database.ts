@@ -73,6 +73,14 @@ export interface EventTable {
   attestation: Generated<Attestation>;
 }
 
+/** How many events have each fuzzy date; kept by triggers on `event`, read by counts filtered by date alone. */
+export interface EventDateCountTable {
+  date_earliest: string;
+  date_latest: string;
+  date_precision: DatePrecision;
+  events: number;
+}
+
 export interface ParticipantTable {
   event_id: number;
   actor_id: number;
@@ -141,6 +149,7 @@ export interface DB {
   affiliation: AffiliationTable;
   place: PlaceTable;
   event: EventTable;
+  event_date_count: EventDateCountTable;
   participant: ParticipantTable;
   measure: MeasureTable;
   measure_response: MeasureResponseTable;

@@ -3,6 +3,7 @@ import * as createKnowledgeBase from './migrations/2026_11_22_14_00_00_create_kn
 import * as addSearchIndexes from './migrations/2026_11_22_15_00_00_add_search_indexes.js';
 import * as addDateRangeIndex from './migrations/2026_11_24_04_00_00_add_date_range_index.js';
 import * as addAttestationAndResponseLinks from './migrations/2026_11_24_04_10_00_add_attestation_and_response_links.js';
+import * as addEventDateCounts from './migrations/2026_11_24_10_00_00_add_event_date_counts.js';
 
 // Listed explicitly, not read from a folder, so they run the same under tsx,
 // compiled output and vitest.
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_15_00_00_add_search_indexes': addSearchIndexes,
   '2026_11_24_04_00_00_add_date_range_index': addDateRangeIndex,
   '2026_11_24_04_10_00_add_attestation_and_response_links': addAttestationAndResponseLinks,
+  '2026_11_24_10_00_00_add_event_date_counts': addEventDateCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

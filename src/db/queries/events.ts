@@ -1,4 +1,4 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
 import type { ActorRow, DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
@@ -48,16 +48,9 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 
 /** The one place event filters become SQL: lists, counts and aggregates all start here. */
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
-  let query = db.selectFrom('event');
-  const { from, to, categories, precisions, actorId, role, isMeasure, sourceId, text, attestations } = filter;
-  if (from != null) {
-    // A fuzzy date spans at most 366 days (a CHECK), so this implied lower bound
-    // turns 'may overlap' into one range scan of the date index.
-    query = query.where('event.date_latest', '>=', from).where('event.date_earliest', '>=', sql<string>`${from}::date - 366`);
-  }
-  if (to != null) query = query.where('event.date_earliest', '<=', to);
+  let query = whereDates(db.selectFrom('event'), 'event', filter);
+  const { categories, actorId, role, isMeasure, sourceId, text, attestations } = filter;
   if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
-  if (precisions != null && precisions.length > 0) query = query.where('event.date_precision', 'in', precisions as DatePrecision[]);
   if (attestations != null && attestations.length > 0) query = query.where('event.attestation', 'in', attestations as Attestation[]);
   if (actorId != null || role != null) {
     query = query.where(({ exists, selectFrom }) => {
@@ -91,6 +84,33 @@ export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): Select
   return query;
 }
 
+/**
+ * The date and precision filters, on `event` or on `event_date_count`, which
+ * holds the same three columns: a count narrowed by these alone is read from
+ * the counts (a few hundred rows) instead of the events (tens of thousands).
+ */
+function whereDates<Query extends SelectQueryBuilder<DB, 'event' | 'event_date_count', {}>>(
+  query: Query,
+  table: 'event' | 'event_date_count',
+  { from, to, precisions }: EventFilter,
+): Query {
+  const column = (name: 'date_earliest' | 'date_latest' | 'date_precision') => sql.ref(`${table}.${name}`);
+  const predicates: RawBuilder<SqlBool>[] = [];
+  if (from != null) {
+    // A fuzzy date spans at most 366 days (a CHECK), so this implied lower bound
+    // turns 'may overlap' into one range scan of the date index.
+    predicates.push(sql`${column('date_latest')} >= ${from}`, sql`${column('date_earliest')} >= ${from}::date - 366`);
+  }
+  if (to != null) predicates.push(sql`${column('date_earliest')} <= ${to}`);
+  if (precisions != null && precisions.length > 0) predicates.push(sql`${column('date_precision')} in (${sql.join(precisions)})`);
+  return predicates.reduce((narrowed, predicate) => narrowed.where(predicate) as Query, query);
+}
+
+/** Whether a filter narrows by date and precision alone, so that `event_date_count` can count what it selects. */
+function narrowsByDateOnly({ categories, actorId, role, isMeasure, sourceId, text, attestations }: EventFilter): boolean {
+  return !categories?.length && !attestations?.length && actorId == null && role == null && isMeasure == null && sourceId == null && !text?.trim();
+}
+
 export async function findEventsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<EventRow[]> {
   return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', 'in', ids).execute();
 }
@@ -110,7 +130,10 @@ export async function findEventsPage(
 }
 
 export async function countEvents(db: Kysely<DB>, filter: EventFilter): Promise<number> {
-  return countRows(filteredEvents(db, filter));
+  if (!narrowsByDateOnly(filter)) return countRows(filteredEvents(db, filter));
+  const counted = whereDates(db.selectFrom('event_date_count'), 'event_date_count', filter);
+  const row = await counted.select(sql<number>`coalesce(sum(event_date_count.events), 0)::int8`.as('count')).executeTakeFirstOrThrow();
+  return row.count;
 }
 
 /** Pages of each actor's events, in date order, in one statement. */
@@ -159,15 +182,24 @@ export interface Bucket {
 export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, filter: EventFilter): Promise<Bucket[]> {
   const events = filteredEvents(db, filter);
   if (grouping === 'MONTH') {
-    // Counted by day first, in the date index's order, and formatted per day
-    // rather than per event: to_char on each of 200,000 events cost more than the scan.
-    const days = events
-      .select([
-        'event.date_earliest as day',
-        sql<number>`count(*) filter (where event.date_precision = 'YEAR')`.as('years'),
-        sql<number>`count(*) filter (where event.date_precision <> 'YEAR')`.as('months'),
-      ])
-      .groupBy('event.date_earliest');
+    // Counted by day first and formatted per day rather than per event: to_char
+    // on each of 200,000 events cost more than the scan. A filter by dates alone
+    // sums the day's counts instead of counting its events.
+    const days = narrowsByDateOnly(filter)
+      ? whereDates(db.selectFrom('event_date_count'), 'event_date_count', filter)
+          .select([
+            'event_date_count.date_earliest as day',
+            sql<number>`sum(event_date_count.events) filter (where event_date_count.date_precision = 'YEAR')`.as('years'),
+            sql<number>`sum(event_date_count.events) filter (where event_date_count.date_precision <> 'YEAR')`.as('months'),
+          ])
+          .groupBy('event_date_count.date_earliest')
+      : events
+          .select([
+            'event.date_earliest as day',
+            sql<number>`count(*) filter (where event.date_precision = 'YEAR')`.as('years'),
+            sql<number>`count(*) filter (where event.date_precision <> 'YEAR')`.as('months'),
+          ])
+          .groupBy('event.date_earliest');
     const { rows } = await sql<Bucket>`
       select key, sum(n)::int8 as count
       from (${days}) as days, lateral (values (to_char(days.day, 'YYYY'), days.years), (to_char(days.day, 'YYYY-MM'), days.months)) as bucket(key, n)
