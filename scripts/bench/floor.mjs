@@ -11,11 +11,12 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 
 // A fuzzy date spans at most 366 days (a CHECK), which bounds date_earliest from below.
 const RANGE = `date_latest >= $1::date and date_earliest >= $1::date - 366 and date_earliest <= $2::date`;
+// Counts by date come from event_date_count (events per fuzzy date, kept by triggers), as the server's do.
 
 const OPS = {
   timeline: ({ from, to, first }) => [
     `select json_build_object(
-      'totalCount', (select count(*) from event where ${RANGE}),
+      'totalCount', (select coalesce(sum(events), 0) from event_date_count where ${RANGE}),
       'nodes', coalesce((select json_agg(row_to_json(e) order by e.date_earliest, e.date_latest, e.id) from (
         select ev.id, ev.title, ev.date_earliest, ev.date_latest, ev.date_precision,
           (select coalesce(json_agg(json_build_object('role', p.role, 'actor', json_build_object('id', a.id, 'name', a.name,
@@ -55,8 +56,8 @@ const OPS = {
   chart: ({ from, to }) => [
     `select coalesce(json_agg(json_build_object('key', key, 'count', n) order by first_day, key), '[]') from (
       select key, sum(n) as n, min(day) as first_day
-      from (select date_earliest as day, count(*) filter (where date_precision = 'YEAR') as years, count(*) filter (where date_precision <> 'YEAR') as months
-            from event where ${RANGE} group by date_earliest) days,
+      from (select date_earliest as day, sum(events) filter (where date_precision = 'YEAR') as years, sum(events) filter (where date_precision <> 'YEAR') as months
+            from event_date_count where ${RANGE} group by date_earliest) days,
            lateral (values (to_char(day, 'YYYY'), years), (to_char(day, 'YYYY-MM'), months)) bucket(key, n)
       where n > 0 group by key) buckets`,
     [from, to],
