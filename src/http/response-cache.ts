@@ -29,7 +29,8 @@ export interface ResponseCacheOptions {
  * so reseeding (even by another process) retires every cached answer and ETag.
  */
 export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000 }: ResponseCacheOptions): Plugin[] {
-  const dataVersion = memoized(async () => (await findSeedDigest(db))?.slice(0, 16) ?? 'unseeded', versionMaxAgeMs);
+  // Hashed, not cut short: a generated knowledge base's digest (`generated:events=…:seed=…`) is no hash.
+  const dataVersion = memoized(async () => versionOf(await findSeedDigest(db)), versionMaxAgeMs);
   const store = redis === null ? createInMemoryCache({ max: 1000 }) : redisCacheWithoutEntityIndex(redis);
   const cache: Cache = {
     ...store,
@@ -122,6 +123,10 @@ function serializedOnce(result: CachedResult): CachedResult {
       return json;
     },
   });
+}
+
+function versionOf(digest: string | null): string {
+  return digest === null ? 'unseeded' : createHash('sha256').update(digest).digest('hex').slice(0, 16);
 }
 
 function memoized<T>(read: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
