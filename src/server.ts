@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type DocumentNode, getOperationAST, Kind } from 'graphql';
+import { type DocumentNode, Kind } from 'graphql';
 import { createYoga, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -17,6 +17,7 @@ import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
+import { operationOf, useRequestOperation } from './http/request-operation.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
 import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
@@ -55,6 +56,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     maxRequestBodySize: false,
     parserAndValidationCache: boundedParserCache(),
     plugins: [
+      useRequestOperation(),
       useRequestLogging(logger),
       useReadiness(db, startup),
       ...useBrowserSafety(),
@@ -163,7 +165,6 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
  */
 function useRequestLogging(logger: Logger): Plugin {
   const started = new WeakMap<Request, { at: number; path: string }>();
-  const operations = new WeakMap<Request, string>();
   return {
     // Yoga's parsed URL, kept: parsing request.url again for the log line cost 2% of a cached answer's CPU.
     onRequest({ request, url }) {
@@ -171,26 +172,18 @@ function useRequestLogging(logger: Logger): Plugin {
       // Everything this request runs from here on, resolvers included, sees its id.
       currentRequestId.enterWith(requestId(request));
     },
-    // A cached answer skips execution, so the name the client gave stands in for it.
-    onParams({ request, params }) {
-      if (params.operationName) operations.set(request, params.operationName);
-    },
-    onExecute({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      const operation = getOperationAST(args.document, args.operationName);
-      if (request !== undefined && operation) operations.set(request, operation.name?.value ?? `anonymous ${operation.operation}`);
-    },
     onResponse({ request, response }) {
       const id = requestId(request);
       response.headers.set(REQUEST_ID_HEADER, id);
       const start = started.get(request);
       const path = start?.path ?? new URL(request.url).pathname;
+      const operation = operationOf(request);
       logger[QUIET_PATHS.has(path) ? 'debug' : 'info'](
         {
           requestId: id,
           method: request.method,
           path,
-          operation: operations.get(request),
+          operation: operation?.name ?? (operation?.type && `anonymous ${operation.type}`),
           status: response.status,
           ms: start === undefined ? undefined : Math.round((performance.now() - start.at) * 10) / 10,
         },
