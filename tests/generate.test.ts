@@ -48,9 +48,15 @@ describe.skipIf(testEngine.engine !== 'postgres')('the synthetic knowledge base 
           (select count(*) from citation) as citations,
           (select count(distinct date_precision) from event) as precisions,
           (select count(*) from event where date_earliest < '2000-01-01' or date_latest > '2025-12-31') as out_of_range,
-          (select count(*) from seed_state where digest like 'generated:%') as marked`.execute(database.db)
+          (select count(*) from seed_state where digest like 'generated:%') as marked,
+          (select count(*) from (
+            (select date_earliest, date_latest, date_precision, events from event_date_count
+             except select date_earliest, date_latest, date_precision, count(*) from event group by 1, 2, 3)
+            union all
+            (select date_earliest, date_latest, date_precision, count(*) from event group by 1, 2, 3
+             except select date_earliest, date_latest, date_precision, events from event_date_count)) as differing) as miscounted_dates`.execute(database.db)
       ).rows[0]!;
-      expect(shape).toMatchObject({ events: 2000, actors: 200, min_participants: 1, max_participants: 4, precisions: 3, out_of_range: 0, marked: 1 });
+      expect(shape).toMatchObject({ events: 2000, actors: 200, min_participants: 1, max_participants: 4, precisions: 3, out_of_range: 0, marked: 1, miscounted_dates: 0 });
       expect(shape.aliases).toBeGreaterThan(50);
       expect(shape.measures).toBeGreaterThan(100);
       expect(shape.measures).toBeLessThan(300);

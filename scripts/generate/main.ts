@@ -108,6 +108,8 @@ try {
   progress(plan.length + 1, 'references checked');
 
   for (const { indexdef } of indexes) await client.query(indexdef);
+  // Triggers keep the counts by date, but not under session_replication_role = replica.
+  await client.query(`select event_date_count_rebuild()`);
   await client.query(`insert into seed_state (digest) values ($1)`, [`${DIGEST_PREFIX}events=${events}:seed=${seed}`]);
   await client.query('commit');
   progress(total, `${indexes.length} indexes built, committed`);
