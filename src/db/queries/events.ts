@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
-import type { ActorRow, DatePrecision, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import type { ActorRow, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
 
