@@ -100,6 +100,21 @@ describe(`event date counts on ${testEngine.engine}`, () => {
       expect(rows[0]!.n).toBe(0);
     });
 
+    it('through concurrent writers adding and removing events of the same dates', async () => {
+      const { db } = database;
+      await db.insertInto('event').values(syntheticEvents(100, 4)).execute();
+      // One seed for all of them, so every writer adds to the same dates' counts, each in its own transaction.
+      const writers = [1, 2, 3, 4].map((writer) =>
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('event').values(syntheticEvents(100, 5).map((event) => ({ ...event, slug: `${event.slug}-w${writer}` }))).execute();
+          await trx.deleteFrom('event').where('slug', 'like', `synthetic-4-${writer}%`).execute();
+        }),
+      );
+      await Promise.all(writers);
+      await expectCountsInStep(db);
+      await sql`truncate event cascade`.execute(db);
+    });
+
     it('count what counting the events counts, for every date filter', async () => {
       const { db } = database;
       await db.insertInto('event').values(syntheticEvents(400, 3)).execute();

@@ -38,7 +38,8 @@ const UP = [
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
       insert into event_date_count as counted (date_earliest, date_latest, date_precision, events)
-      select date_earliest, date_latest, date_precision, count(*) from added group by 1, 2, 3
+      -- In key order, so concurrent writers lock the rows they share in the same order.
+      select date_earliest, date_latest, date_precision, count(*) from added group by 1, 2, 3 order by 1, 2, 3
       on conflict (date_earliest, date_latest, date_precision) do update set events = counted.events + excluded.events;
     end if;
     return null;
