@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') } } });
@@ -26,7 +27,7 @@ const QUERY = JSON.stringify({ query: '{ events(first: 1) { totalCount nodes { t
 async function firstAnswer(cwd: string, port: number): Promise<number> {
   const started = performance.now();
   // What `npm start` runs once its build is up to date (npm itself adds about 150 ms).
-  const child = spawn(node, ['--enable-source-maps', path.join(ROOT, 'dist/main.js')], {
+  const child = spawn(node, [...startFlags(), path.join(ROOT, 'dist/main.js')], {
     cwd,
     env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
@@ -86,7 +87,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 const lines = [
-  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:embedded\`: the bundled server (\`node --enable-source-maps dist/main.js\`, what \`npm start\` runs) on Node ${nodeVersion}, PGlite in a fresh data directory; medians of ${RUNS} runs.`,
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:embedded\`: the bundled server (\`node ${startFlags().join(' ')} dist/main.js\`, what \`npm start\` runs) on Node ${nodeVersion}, PGlite in a fresh data directory; medians of ${RUNS} runs.`,
   '',
   '| embedded mode | ms |',
   '| --- | ---: |',

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HERE = import.meta.dirname;
@@ -112,7 +113,7 @@ function systems(node: string): SystemSpec[] {
   // in-process response cache (no REDIS_URL), and MAX_COST raised only when asked.
   const { REDIS_URL: _redis, ...env } = process.env;
   const ours = (databaseUrl: string, port: number) =>
-    spawn(node, ['dist/main.js'], {
+    spawn(node, [...startFlags(), 'dist/main.js'], {
       cwd: ROOT,
       env: {
         ...env,

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startFlags } from './start-command.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -18,7 +19,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 execFileSync(process.execPath, [path.join(root, 'scripts/transpile.mjs')]);
 const COMMANDS = {
-  'compiled (`npm start`)': [path.join(root, 'dist/main.js')],
+  'compiled (`npm start`)': [...startFlags(), path.join(root, 'dist/main.js')],
   'through tsx': ['--import', path.join(root, 'node_modules/tsx/dist/loader.mjs'), path.join(root, 'src/main.ts')],
 } as const;
 
