@@ -22,5 +22,4 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The young generation capped as `npm start` caps it: peak RSS under 300 MB under load (bench/RESULTS.md).
-CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
+CMD ["node", "dist/main.js"]
