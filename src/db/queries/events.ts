@@ -103,6 +103,7 @@ function whereDates<Query extends SelectQueryBuilder<DB, 'event' | 'event_date_c
   }
   if (to != null) predicates.push(sql`${column('date_earliest')} <= ${to}`);
   if (precisions != null && precisions.length > 0) predicates.push(sql`${column('date_precision')} in (${sql.join(precisions)})`);
+  // Type escape: `where` with a raw predicate returns the same builder, typed by Kysely as its base type.
   return predicates.reduce((narrowed, predicate) => narrowed.where(predicate) as Query, query);
 }
 
@@ -182,27 +183,22 @@ export interface Bucket {
 export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, filter: EventFilter): Promise<Bucket[]> {
   const events = filteredEvents(db, filter);
   if (grouping === 'MONTH') {
-    // Counted by day first and formatted per day rather than per event: to_char
-    // on each of 200,000 events cost more than the scan. A filter by dates alone
-    // sums the day's counts instead of counting its events.
-    const days = narrowsByDateOnly(filter)
-      ? whereDates(db.selectFrom('event_date_count'), 'event_date_count', filter)
-          .select([
-            'event_date_count.date_earliest as day',
-            sql<number>`sum(event_date_count.events) filter (where event_date_count.date_precision = 'YEAR')`.as('years'),
-            sql<number>`sum(event_date_count.events) filter (where event_date_count.date_precision <> 'YEAR')`.as('months'),
-          ])
-          .groupBy('event_date_count.date_earliest')
-      : events
-          .select([
-            'event.date_earliest as day',
-            sql<number>`count(*) filter (where event.date_precision = 'YEAR')`.as('years'),
-            sql<number>`count(*) filter (where event.date_precision <> 'YEAR')`.as('months'),
-          ])
-          .groupBy('event.date_earliest');
+    // How many events have each fuzzy date: summed from event_date_count for a
+    // filter by dates alone, one row per event otherwise. Counted by day first and
+    // formatted per day rather than per event: to_char on each of 200,000 events
+    // cost more than the scan.
+    const dated = narrowsByDateOnly(filter)
+      ? whereDates(db.selectFrom('event_date_count'), 'event_date_count', filter).select(['date_earliest', 'date_precision', 'events'])
+      : events.select(['event.date_earliest', 'event.date_precision', sql<number>`1`.as('events')]);
     const { rows } = await sql<Bucket>`
       select key, sum(n)::int8 as count
-      from (${days}) as days, lateral (values (to_char(days.day, 'YYYY'), days.years), (to_char(days.day, 'YYYY-MM'), days.months)) as bucket(key, n)
+      from (
+        select date_earliest as day,
+          sum(events) filter (where date_precision = 'YEAR') as years,
+          sum(events) filter (where date_precision <> 'YEAR') as months
+        from (${dated}) as dated
+        group by date_earliest
+      ) as days, lateral (values (to_char(days.day, 'YYYY'), days.years), (to_char(days.day, 'YYYY-MM'), days.months)) as bucket(key, n)
       where n > 0
       group by key
       order by min(days.day), key`.execute(db);
