@@ -14,6 +14,8 @@ export interface Config {
   readonly host: string;
   readonly logLevel: LogLevel;
   readonly timeouts: Timeouts;
+  /** Postgres server only: prepare each statement once per connection; false behind PgBouncer in transaction mode (before 1.21). */
+  readonly preparedStatements: boolean;
   /** Shared store for the response cache and persisted queries, so instances share them; null keeps them in memory. */
   readonly redisUrl: string | null;
   /** Allow-list mode: only the persisted operations (schema/examples.graphql) run, by hash. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
   const timeouts = parseTimeouts(env, problems);
   const persistedOperationsOnly = parseBoolean('PERSISTED_OPERATIONS_ONLY', env.PERSISTED_OPERATIONS_ONLY, problems);
+  const preparedStatements = parseBoolean('DB_PREPARED_STATEMENTS', env.DB_PREPARED_STATEMENTS ?? 'true', problems);
   const limits = Object.freeze(
     Object.fromEntries(
       Object.entries(LIMIT_VARIABLES).map(([key, [name, fallback]]) => [key, parsePositiveInteger(name, env[name], fallback, 1, problems)]),
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: host!,
     logLevel: logLevel!,
     timeouts,
+    preparedStatements,
     limits,
     cors,
     rateLimit,

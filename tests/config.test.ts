@@ -20,6 +20,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       logLevel: 'info',
       persistedOperationsOnly: false,
+      preparedStatements: true,
       timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
     });
   });
@@ -73,6 +74,11 @@ describe('configuration', () => {
     for (const url of ['postgres://kb:secret@db.internal:5432/kb', 'postgresql://localhost/kb']) {
       expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ engine: 'postgres', url });
     }
+  });
+
+  it('takes DB_PREPARED_STATEMENTS, for PgBouncer in transaction mode', () => {
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(problemsOf({ DB_PREPARED_STATEMENTS: 'sometimes' })).toEqual([expect.stringMatching(/DB_PREPARED_STATEMENTS must be true or false/)]);
   });
 
   it('takes PORT, HOST and LOG_LEVEL', () => {

@@ -76,13 +76,17 @@ const OPS = {
   ],
 };
 
+const names = new Map();
+const statementName = (text) => names.get(text) ?? names.set(text, `floor${names.size}`).get(text);
+
 const server = http.createServer(async (request, response) => {
   try {
     let body = '';
     for await (const chunk of request) body += chunk;
     const { op, args } = JSON.parse(body);
     const [text, values] = OPS[op](args);
-    const result = await pool.query(values ? { text, values } : text);
+    // Prepared, as this server's statements are (DB_PREPARED_STATEMENTS): one name per text.
+    const result = await pool.query(values ? { name: statementName(text), text, values } : text);
     const rows = Array.isArray(result) ? result.find((r) => r.command === 'SELECT').rows : result.rows;
     const data = Object.values(rows[0])[0];
     response.writeHead(200, { 'content-type': 'application/json' });

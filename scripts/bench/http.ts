@@ -356,9 +356,11 @@ const median = (list: number[]) => {
 // ---------------------------------------------------------------- main
 const node = ensureTools();
 const START_LOAD = os.loadavg();
-// The compiled server, as the Dockerfile runs it: tsx's loader alone added 60 MB of RSS.
-log('building dist/ (npm run build)');
+// The compiled server, as the Dockerfile runs it: tsx's loader alone added 60 MB of RSS. Then the
+// bundle `npm start` runs (its prestart step), which the file-by-file tsc build replaces.
+log('building dist/ (npm run build, then the bundle)');
 execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+execFileSync(node, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
 const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
 const admin = new pg.Client({ connectionString: DATABASE });
 await admin.connect();

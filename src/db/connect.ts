@@ -7,6 +7,7 @@ import pg from 'pg';
 import { type DatabaseTarget, describeDatabase, type Timeouts } from '../config.js';
 import { CancellableClient } from './cancellation.js';
 import type { DB } from './database.js';
+import { PreparingClient } from './prepared-statements.js';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -32,6 +33,8 @@ export interface OpenOptions {
   readonly timeouts?: Omit<Timeouts, 'requestMs'>;
   /** Told of every connection that breaks, in use or idle; the query on it fails, nothing else does. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Postgres server only: prepare each statement once per connection (the default); off behind PgBouncer in transaction mode. */
+  readonly preparedStatements?: boolean;
 }
 
 // One set of type parsers for both engines: dates stay `YYYY-MM-DD` strings
@@ -47,10 +50,10 @@ const typeParsers: pg.CustomTypesConfig = {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   const location = describeDatabase(target);
   if (target.engine === 'postgres') {
-    const { timeouts, onConnectionError = () => {} } = options;
+    const { timeouts, onConnectionError = () => {}, preparedStatements = true } = options;
     const pool = new pg.Pool({
       connectionString: target.url,
-      Client: CancellableClient,
+      Client: preparedStatements ? PreparingClient : CancellableClient,
       max: options.poolSize ?? 10,
       types: typeParsers,
       application_name: 'crisis-kb',

@@ -7,7 +7,7 @@ export const testEngine = inject('testEngine');
 
 let databases = 0;
 
-type ServerOptions = Pick<OpenOptions, 'log' | 'timeouts' | 'poolSize'>;
+type ServerOptions = Pick<OpenOptions, 'log' | 'timeouts' | 'poolSize' | 'preparedStatements'>;
 
 /** A private copy of the run's migrated and seeded knowledge base; `close()` discards it. Timeouts and pool size apply on Postgres. */
 export async function openSeededDatabase(options: ServerOptions = {}): Promise<Database> {

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { ActorRow, AffiliationRow, DB } from '../database.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
+import { anyOf } from './any-of.js';
 
 export interface ActorFilter {
   readonly kinds?: readonly string[] | null;
@@ -15,7 +16,7 @@ export const ACTOR_SORT_KEYS = ['actor.name', 'actor.id'] as const;
 
 function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter) {
   let query = db.selectFrom('actor');
-  if (kinds != null && kinds.length > 0) query = query.where('actor.kind', 'in', kinds);
+  if (kinds != null && kinds.length > 0) query = query.where('actor.kind', '=', anyOf(kinds));
   if (countryId != null) query = query.where('actor.country_id', '=', idOfKey(db, 'actor', countryId));
   if (name != null && name.trim() !== '') {
     const pattern = `%${escapeLike(name.trim().toLowerCase())}%`;
@@ -35,11 +36,11 @@ function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter)
 }
 
 export async function findActorsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ActorRow[]> {
-  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', 'in', ids).execute();
+  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', '=', anyOf(ids)).execute();
 }
 
 export async function findActorsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ActorRow[]> {
-  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', 'in', slugs).execute();
+  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', anyOf(slugs)).execute();
 }
 
 export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, request: PageRequest) {
@@ -51,15 +52,15 @@ export async function countActors(db: Kysely<DB>, filter: ActorFilter): Promise<
 }
 
 export async function findAliasesByActorIds(db: Kysely<DB>, actorIds: readonly number[]) {
-  return db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', 'in', actorIds).orderBy('actor_id').orderBy('position').execute();
+  return db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', '=', anyOf(actorIds)).orderBy('actor_id').orderBy('position').execute();
 }
 
 export async function findAffiliationsByMemberIds(db: Kysely<DB>, memberIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').selectAll().where('member_id', 'in', memberIds).orderBy('organization_id').execute();
+  return db.selectFrom('affiliation').selectAll().where('member_id', '=', anyOf(memberIds)).orderBy('organization_id').execute();
 }
 
 export async function findAffiliationsByOrganizationIds(db: Kysely<DB>, organizationIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').selectAll().where('organization_id', 'in', organizationIds).orderBy('member_id').execute();
+  return db.selectFrom('affiliation').selectAll().where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id').execute();
 }
 
 function escapeLike(value: string): string {

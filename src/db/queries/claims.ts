@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { ClaimRow, DB } from '../database.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
+import { anyOf } from './any-of.js';
 
 export interface ClaimFilter {
   readonly claimantId?: RecordKey | null;
@@ -37,11 +38,11 @@ function filteredClaims(db: Kysely<DB>, { claimantId, aboutId, contested }: Clai
 }
 
 export async function findClaimsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', '=', anyOf(ids)).execute();
 }
 
 export async function findClaimsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', 'in', slugs).execute();
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)).execute();
 }
 
 export async function findClaimsPage(db: Kysely<DB>, filter: ClaimFilter, request: PageRequest) {
@@ -53,7 +54,7 @@ export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<
 }
 
 export async function findClaimsByClaimantIds(db: Kysely<DB>, actorIds: readonly number[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', 'in', actorIds).orderBy('claim.id').execute();
+  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', '=', anyOf(actorIds)).orderBy('claim.id').execute();
 }
 
 export async function findClaimsByEventIds(db: Kysely<DB>, eventIds: readonly number[]) {
@@ -62,7 +63,7 @@ export async function findClaimsByEventIds(db: Kysely<DB>, eventIds: readonly nu
     .innerJoin('claim', 'claim.id', 'claim_subject.claim_id')
     .select(CLAIM_COLUMNS)
     .select('claim_subject.event_id')
-    .where('claim_subject.event_id', 'in', eventIds)
+    .where('claim_subject.event_id', '=', anyOf(eventIds))
     .orderBy('claim.id')
     .execute();
 }
@@ -72,7 +73,7 @@ export async function findEventIdsByClaimIds(db: Kysely<DB>, claimIds: readonly 
     .selectFrom('claim_subject')
     .innerJoin('event', 'event.id', 'claim_subject.event_id')
     .select(['claim_subject.claim_id', 'claim_subject.event_id'])
-    .where('claim_subject.claim_id', 'in', claimIds)
+    .where('claim_subject.claim_id', '=', anyOf(claimIds))
     .orderBy('event.date_earliest')
     .orderBy('event.id')
     .execute();
@@ -84,7 +85,7 @@ export async function findContradictingClaimsByClaimIds(db: Kysely<DB>, claimIds
     .innerJoin('claim', 'claim.id', 'claim_contradiction.contradicting_claim_id')
     .select(CLAIM_COLUMNS)
     .select('claim_contradiction.claim_id as contradicted_claim_id')
-    .where('claim_contradiction.claim_id', 'in', claimIds)
+    .where('claim_contradiction.claim_id', '=', anyOf(claimIds))
     .orderBy('claim.id')
     .execute();
 }

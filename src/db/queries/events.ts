@@ -3,6 +3,7 @@ import type { Attestation } from '../../domain.js';
 import type { ActorRow, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
+import { anyOf } from './any-of.js';
 
 export interface EventFilter {
   /** Events whose fuzzy date can fall on or after this day. */
@@ -50,8 +51,8 @@ export const EVENT_SORT_KEYS: Record<EventOrderField, readonly string[]> = {
 export function filteredEvents(db: Kysely<DB>, filter: EventFilter = {}): SelectQueryBuilder<DB, 'event', {}> {
   let query = whereDates(db.selectFrom('event'), 'event', filter);
   const { categories, actorId, role, isMeasure, sourceId, text, attestations } = filter;
-  if (categories != null && categories.length > 0) query = query.where('event.category', 'in', categories);
-  if (attestations != null && attestations.length > 0) query = query.where('event.attestation', 'in', attestations as Attestation[]);
+  if (categories != null && categories.length > 0) query = query.where('event.category', '=', anyOf(categories));
+  if (attestations != null && attestations.length > 0) query = query.where('event.attestation', '=', anyOf(attestations as Attestation[]));
   if (actorId != null || role != null) {
     query = query.where(({ exists, selectFrom }) => {
       let participants = selectFrom('participant').select(sql.lit(1).as('one')).whereRef('participant.event_id', '=', 'event.id');
@@ -102,7 +103,7 @@ function whereDates<Query extends SelectQueryBuilder<DB, 'event' | 'event_date_c
     predicates.push(sql`${column('date_latest')} >= ${from}`, sql`${column('date_earliest')} >= ${from}::date - 366`);
   }
   if (to != null) predicates.push(sql`${column('date_earliest')} <= ${to}`);
-  if (precisions != null && precisions.length > 0) predicates.push(sql`${column('date_precision')} in (${sql.join(precisions)})`);
+  if (precisions != null && precisions.length > 0) predicates.push(sql`${column('date_precision')} = ${anyOf(precisions)}`);
   // Type escape: `where` with a raw predicate returns the same builder, typed by Kysely as its base type.
   return predicates.reduce((narrowed, predicate) => narrowed.where(predicate) as Query, query);
 }
@@ -113,11 +114,11 @@ function narrowsByDateOnly({ categories, actorId, role, isMeasure, sourceId, tex
 }
 
 export async function findEventsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<EventRow[]> {
-  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', 'in', ids).execute();
+  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', '=', anyOf(ids)).execute();
 }
 
 export async function findEventsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<EventRow[]> {
-  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', 'in', slugs).execute();
+  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', anyOf(slugs)).execute();
 }
 
 export async function findEventsPage(
@@ -149,7 +150,7 @@ export async function findEventPagesByActorIds(
     .innerJoin('participant', 'participant.event_id', 'event.id')
     .select(EVENT_COLUMNS)
     .select('participant.actor_id as parent_id')
-    .where('participant.actor_id', 'in', actorIds);
+    .where('participant.actor_id', '=', anyOf(actorIds));
   if (role !== null) query = query.where('participant.role', '=', role);
   else query = query.distinctOn(['participant.actor_id', 'event.id']);
   // distinct on needs its own ordering, so it is resolved in a subquery before numbering.
@@ -161,7 +162,7 @@ export async function countEventsByActorIds(db: Kysely<DB>, actorIds: readonly n
   let query = db
     .selectFrom('participant')
     .select(['participant.actor_id as parent_id', (eb) => eb.fn.count<number>('participant.event_id').distinct().as('count')])
-    .where('participant.actor_id', 'in', actorIds)
+    .where('participant.actor_id', '=', anyOf(actorIds))
     .groupBy('participant.actor_id');
   if (role !== null) query = query.where('participant.role', '=', role);
   return query.execute();
@@ -240,12 +241,12 @@ export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: reado
     .select(sql<ActorRow>`row_to_json(actor)`.as('actor'))
     // The whole row of an unmatched outer join is null, and so is its JSON.
     .select(sql<ActorRow | null>`row_to_json(country)`.as('country'))
-    .where('participant.event_id', 'in', eventIds)
+    .where('participant.event_id', '=', anyOf(eventIds))
     .orderBy('participant.event_id')
     .orderBy('participant.position')
     .execute();
 }
 
 export async function findPlacesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<PlaceRow[]> {
-  return db.selectFrom('place').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('place').selectAll().where('id', '=', anyOf(ids)).execute();
 }

@@ -3,6 +3,7 @@ import type { DB, MeasureRow, ResponseLinkRow } from '../database.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
+import { anyOf } from './any-of.js';
 
 export interface MeasureFilter {
   readonly initiatorId?: RecordKey | null;
@@ -35,7 +36,7 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
   if (targetId != null) query = query.where('measure.target_id', '=', idOfKey(db, 'actor', targetId));
   if (initiatorStateId != null) query = query.where(stateOf('initiator_id'), '=', idOfKey(db, 'actor', initiatorStateId));
   if (targetStateId != null) query = query.where(stateOf('target_id'), '=', idOfKey(db, 'actor', targetStateId));
-  if (kinds != null && kinds.length > 0) query = query.where('measure.kind', 'in', kinds);
+  if (kinds != null && kinds.length > 0) query = query.where('measure.kind', '=', anyOf(kinds));
   // The implied lower bound of a fuzzy date at most 366 days wide, as for events.
   if (from != null) query = query.where('event.date_latest', '>=', from).where('event.date_earliest', '>=', sql<string>`${from}::date - 366`);
   if (to != null) query = query.where('event.date_earliest', '<=', to);
@@ -53,11 +54,11 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
 }
 
 export async function findMeasuresByIds(db: Kysely<DB>, ids: readonly number[]): Promise<MeasureRow[]> {
-  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', 'in', ids).execute();
+  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', '=', anyOf(ids)).execute();
 }
 
 export async function findMeasuresByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<MeasureRow[]> {
-  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', 'in', eventIds).execute();
+  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', '=', anyOf(eventIds)).execute();
 }
 
 export async function findMeasuresPage(db: Kysely<DB>, filter: MeasureFilter, request: PageRequest) {
@@ -80,7 +81,7 @@ export async function findMeasurePagesByActorIds(
     .innerJoin('event', 'event.id', 'measure.event_id')
     .select(MEASURE_COLUMNS)
     .select(['event.date_earliest', 'event.date_latest', `measure.${side} as parent_id`])
-    .where(`measure.${side}`, 'in', actorIds);
+    .where(`measure.${side}`, '=', anyOf(actorIds));
   return fetchPagesByParent(db, query, MEASURE_SORT_KEYS, 'asc', request);
 }
 
@@ -88,7 +89,7 @@ export async function countMeasuresByActorIds(db: Kysely<DB>, side: 'initiator_i
   return db
     .selectFrom('measure')
     .select([`${side} as parent_id`, (eb) => eb.fn.countAll<number>().as('count')])
-    .where(side, 'in', actorIds)
+    .where(side, '=', anyOf(actorIds))
     .groupBy(side)
     .execute();
 }
@@ -101,7 +102,7 @@ export async function findRespondingMeasuresByEventIds(db: Kysely<DB>, eventIds:
     .innerJoin('event', 'event.id', 'measure.event_id')
     .select(MEASURE_COLUMNS)
     .select('measure_response.event_id as answered_event_id')
-    .where('measure_response.event_id', 'in', eventIds)
+    .where('measure_response.event_id', '=', anyOf(eventIds))
     .orderBy('event.date_earliest')
     .orderBy('measure.id')
     .execute();
@@ -121,14 +122,14 @@ export async function findResponseLinksByMeasureIds(db: Kysely<DB>, measureIds: 
     .selectFrom('measure_response')
     .innerJoin('event', 'event.id', 'measure_response.event_id')
     .select(RESPONSE_LINK_COLUMNS)
-    .where('measure_response.measure_id', 'in', measureIds)
+    .where('measure_response.measure_id', '=', anyOf(measureIds))
     .orderBy('event.date_earliest')
     .orderBy('event.id')
     .execute();
 }
 
 export async function findResponseLinksByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ResponseLinkRow[]> {
-  return db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', 'in', ids).execute();
+  return db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', '=', anyOf(ids)).execute();
 }
 
 /** Counts of the filtered measures; months as in countEventsBy, other groupings by count. */

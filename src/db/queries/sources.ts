@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CitationRow, DB, SourceRow } from '../database.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
+import { anyOf } from './any-of.js';
 
 export interface SourceFilter {
   readonly kinds?: readonly string[] | null;
@@ -45,20 +46,20 @@ export type CitationSubjectColumn =
 
 function filteredSources(db: Kysely<DB>, { kinds }: SourceFilter) {
   let query = db.selectFrom('source');
-  if (kinds != null && kinds.length > 0) query = query.where('source.kind', 'in', kinds);
+  if (kinds != null && kinds.length > 0) query = query.where('source.kind', '=', anyOf(kinds));
   return query;
 }
 
 export async function findSourcesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<SourceSummaryRow[]> {
-  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', 'in', ids).execute();
+  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', '=', anyOf(ids)).execute();
 }
 
 export async function findSourcesBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<SourceSummaryRow[]> {
-  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', 'in', slugs).execute();
+  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', anyOf(slugs)).execute();
 }
 
 export async function findSourceTextsByIds(db: Kysely<DB>, ids: readonly number[]) {
-  return db.selectFrom('source').select(['id', 'text']).where('id', 'in', ids).execute();
+  return db.selectFrom('source').select(['id', 'text']).where('id', '=', anyOf(ids)).execute();
 }
 
 export async function findSourcesPage(db: Kysely<DB>, filter: SourceFilter, request: PageRequest) {
@@ -75,7 +76,7 @@ export async function findCitedSourcesBySourceIds(db: Kysely<DB>, sourceIds: rea
     .innerJoin('source', 'source.id', 'source_reference.cited_source_id')
     .select(SOURCE_COLUMNS)
     .select('source_reference.citing_source_id')
-    .where('source_reference.citing_source_id', 'in', sourceIds)
+    .where('source_reference.citing_source_id', '=', anyOf(sourceIds))
     .orderBy('source.id')
     .execute();
 }
@@ -97,7 +98,7 @@ export async function findCitationsBySubjectIds(
     .selectFrom('citation')
     .select(CITATION_COLUMNS)
     .select((eb) => jsonObjectFrom(eb.selectFrom('source').select(SOURCE_COLUMNS).whereRef('source.id', '=', 'citation.source_id')).as('source'))
-    .where(`citation.${column}`, 'in', subjectIds)
+    .where(`citation.${column}`, '=', anyOf(subjectIds))
     .orderBy('citation.id')
     .execute();
 }
@@ -108,7 +109,7 @@ export async function findCitationPagesBySourceIds(db: Kysely<DB>, sourceIds: re
     .selectFrom('citation')
     .select(CITATION_COLUMNS)
     .select('citation.source_id as parent_id')
-    .where('citation.source_id', 'in', sourceIds);
+    .where('citation.source_id', '=', anyOf(sourceIds));
   return fetchPagesByParent(db, query, ['citation.id'], 'asc', request);
 }
 
@@ -116,7 +117,7 @@ export async function countCitationsBySourceIds(db: Kysely<DB>, sourceIds: reado
   return db
     .selectFrom('citation')
     .select(['source_id as parent_id', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('source_id', 'in', sourceIds)
+    .where('source_id', '=', anyOf(sourceIds))
     .groupBy('source_id')
     .execute();
 }

@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/connect.js';
+import { findEventsByIds } from '../src/db/queries/events.js';
+import { openSeededDatabase, testEngine } from './helpers/test-database.js';
+import { dataOf, openTestServer } from './helpers/test-server.js';
+
+const PAGE = '{ events(first: 5) { nodes { id title participants { actor { name } } } } }';
+
+describe('lists of values are sent as one array', () => {
+  let database: Database;
+  let statements: string[];
+  beforeAll(async () => {
+    statements = [];
+    database = await openSeededDatabase({ log: (event) => void (event.level === 'query' && statements.push(event.query.sql)) });
+  });
+  afterAll(() => database?.close());
+
+  it('as `= any($1)`, one statement text for every list length, with the rows an IN list finds', async () => {
+    const ids = (await sql<{ id: number }>`select id from event order by id`.execute(database.db)).rows.map((row) => row.id);
+    expect(ids.length).toBeGreaterThan(10);
+    statements.splice(0);
+    for (const size of [1, 2, 7]) {
+      const asked = [...ids.slice(0, size), 999_999_999];
+      const found = await findEventsByIds(database.db, asked);
+      const byInList = await sql<{ id: number }>`select id from event where id in (${sql.join(asked)}) order by id`.execute(database.db);
+      expect(found.map((row) => row.id).sort((a, b) => a - b)).toEqual(byInList.rows.map((row) => row.id));
+      expect(found).toHaveLength(size);
+    }
+    const texts = new Set(statements.filter((text) => text.includes('from "event"')));
+    expect(texts.size).toBe(1);
+    expect([...texts][0]).toMatch(/"event"\."id" = any\(\$1\)/);
+  });
+});
+
+describe.runIf(testEngine.engine === 'postgres')('prepared statements on Postgres', () => {
+  /** The statements prepared on the one connection of a server that ran the page twice, with how often each was planned. */
+  async function preparedAfterTwoPages(preparedStatements: boolean) {
+    const database = await openSeededDatabase({ poolSize: 1, preparedStatements });
+    const server = await openTestServer({ database });
+    try {
+      const first = dataOf(await server.query(PAGE));
+      expect(dataOf(await server.query(PAGE))).toEqual(first);
+      const { rows } = await sql<{ name: string; statement: string; plans: number }>`
+        select name, statement, generic_plans + custom_plans as plans from pg_prepared_statements where from_sql = false order by name`.execute(database.db);
+      return rows;
+    } finally {
+      await server.close();
+      await database.close();
+    }
+  }
+
+  it('prepares each statement once per connection and runs it again by name', async () => {
+    const prepared = await preparedAfterTwoPages(true);
+    expect(prepared.map((row) => row.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^kb\d+$/)]));
+    const page = prepared.find((row) => row.statement.includes('from "event"') && row.statement.includes('order by'));
+    const participants = prepared.find((row) => row.statement.includes('from "participant"'));
+    // Planned (custom or generic) at each of the two requests, from one parse.
+    expect(page?.plans).toBe(2);
+    expect(participants?.plans).toBe(2);
+  });
+
+  it('prepares nothing when turned off (DB_PREPARED_STATEMENTS=false)', async () => {
+    expect(await preparedAfterTwoPages(false)).toEqual([]);
+  });
+});
