@@ -14,6 +14,7 @@ import type { Page, PageRequest } from '../db/queries/pagination.js';
 export class BatchScheduler {
   #running = 0;
   #waiting: (() => void)[] = [];
+  #flushPending = false;
 
   readonly schedule = (dispatch: () => void): void => {
     this.#waiting.push(dispatch);
@@ -32,8 +33,12 @@ export class BatchScheduler {
   }
 
   // After the current tick's promise callbacks, so the loads that settled rows trigger have been queued.
+  // One check per tick however many loaders asked (ten `node` lookups schedule ten).
   #flushWhenIdle(): void {
+    if (this.#flushPending) return;
+    this.#flushPending = true;
     setImmediate(() => {
+      this.#flushPending = false;
       if (this.#running > 0) return;
       for (const dispatch of this.#waiting.splice(0)) dispatch();
     });
@@ -88,7 +93,9 @@ export function rowsByKey<Row, Value = Row>(
       const groups = new Map<number, Value[]>();
       for (const row of await batches.track(fetch(keys))) {
         const key = keyOf(row);
-        groups.set(key, [...(groups.get(key) ?? []), valueOf(row)]);
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, [valueOf(row)]);
+        else group.push(valueOf(row));
       }
       return keys.map((key) => groups.get(key) ?? []);
     },
@@ -139,8 +146,10 @@ export function pageByParent<Row, Variant = null>(
     async (keys) => {
       const groups = new Map<string, PageKey<Variant>[]>();
       for (const key of keys) {
-        const group = JSON.stringify([key.request, key.variant]);
-        groups.set(group, [...(groups.get(group) ?? []), key]);
+        const name = JSON.stringify([key.request, key.variant]);
+        const group = groups.get(name);
+        if (group === undefined) groups.set(name, [key]);
+        else group.push(key);
       }
       const pages = new Map<PageKey<Variant>, Page<Row>>();
       for (const group of groups.values()) {
