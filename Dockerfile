@@ -22,4 +22,6 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/main.js"]
+# The flags of `npm start`: stack traces into src/, and an old generation that grows by half, not
+# by V8's default, which holds peak memory near 320 MB where it reached 490 MB (bench/RESULTS.md).
+CMD ["node", "--enable-source-maps", "--heap-growing-percent=50", "dist/main.js"]

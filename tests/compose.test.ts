@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { startFlags } from '../scripts/bench/start-command.js';
 import { loadConfig } from '../src/config.js';
 
 // Docker cannot run on the build machines, so the files are checked against the code instead.
@@ -61,9 +62,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(['root', '0']).not.toContain(user);
   });
 
-  it('run a file that the build produces from a source that exists, with the data it reads', () => {
+  it('run a file that the build produces from a source that exists, with the data it reads, as npm start does', () => {
     const command = JSON.parse(runtimeStage.match(/^CMD (.+)$/m)![1]!);
-    expect(command).toEqual(['node', 'dist/main.js']);
+    expect(command).toEqual(['node', ...startFlags(), 'dist/main.js']);
     const tsconfig = JSON.parse(readFileSync(new URL('tsconfig.build.json', root), 'utf8'));
     expect(tsconfig.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
     expect(existsSync(new URL('src/main.ts', root))).toBe(true);

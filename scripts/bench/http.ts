@@ -457,7 +457,7 @@ lines.push(
     `${ROUNDS} alternating rounds, ${DURATION} s per run; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
     `Statements per request counted through a proxy in a separate pass. RSS: peak resident memory of the server process over the run. ` +
     `Load average (1, 5, 15 min) at the start ${startLoad}, at the end ${load.map((n) => n.toFixed(1)).join(', ')}. ` +
-    `This server runs with RATE_LIMIT_POINTS=0 (no rate limit)${values['max-cost'] ? ` and MAX_COST=${values['max-cost']}` : ' and its default MAX_COST'}` +
+    `This server runs as \`npm start\` does (\`node ${startFlags().join(' ')} dist/main.js\`), with RATE_LIMIT_POINTS=0 (no rate limit)${values['max-cost'] ? ` and MAX_COST=${values['max-cost']}` : ' and its default MAX_COST'}` +
     `${values.cache ? '; its response-cache column sends the same operations as GETs (query in the URL, header `x-graphql-yoga-csrf: 1`), warmed once, so every timed request is a cache hit' : ''}.`,
   '',
   '| workload | system | p50 ms | p99 ms | req/s | statements | p50 / PostGraphile | req/s / PostGraphile | p50 / floor | req/s / floor |',
