@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { ClaimRow, DB } from '../database.js';
+import { anyOf } from './any-of.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
-import { anyOf } from './any-of.js';
 
 export interface ClaimFilter {
   readonly claimantId?: RecordKey | null;

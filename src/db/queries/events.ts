@@ -1,9 +1,9 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
 import type { ActorRow, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
+import { anyOf } from './any-of.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
-import { anyOf } from './any-of.js';
 
 export interface EventFilter {
   /** Events whose fuzzy date can fall on or after this day. */

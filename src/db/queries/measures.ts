@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, MeasureRow, ResponseLinkRow } from '../database.js';
+import { anyOf } from './any-of.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
-import { anyOf } from './any-of.js';
 
 export interface MeasureFilter {
   readonly initiatorId?: RecordKey | null;

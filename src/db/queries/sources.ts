@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CitationRow, DB, SourceRow } from '../database.js';
-import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 import { anyOf } from './any-of.js';
+import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
 export interface SourceFilter {
   readonly kinds?: readonly string[] | null;
