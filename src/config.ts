@@ -3,7 +3,16 @@ import path from 'node:path';
 /** Where the knowledge base lives: an embedded PGlite (on disk or in memory) or a Postgres server. */
 export type DatabaseTarget =
   | { readonly engine: 'pglite'; readonly dataDir: string | null }
-  | { readonly engine: 'postgres'; readonly url: string };
+  | {
+      readonly engine: 'postgres';
+      readonly url: string;
+      /**
+       * Prepare each statement once per connection (true when absent); false behind a pooler that
+       * cannot keep them per client, such as PgBouncer in transaction mode before 1.21. Part of the
+       * target, so the server, its start-up migrations and the CLI all talk to the database alike.
+       */
+      readonly preparedStatements?: boolean;
+    };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,8 +23,6 @@ export interface Config {
   readonly host: string;
   readonly logLevel: LogLevel;
   readonly timeouts: Timeouts;
-  /** Postgres server only: prepare each statement once per connection; false behind PgBouncer in transaction mode (before 1.21). */
-  readonly preparedStatements: boolean;
   /** Shared store for the response cache and persisted queries, so instances share them; null keeps them in memory. */
   readonly redisUrl: string | null;
   /** Allow-list mode: only the persisted operations (schema/examples.graphql) run, by hash. */
@@ -112,13 +119,14 @@ export function loadConfigOrExit(): Config {
 /** The only reader of the environment. Collects every problem before failing, so one start shows them all. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const database = parseDatabaseUrl(env.DATABASE_URL, problems);
+  // A blank value means the default, as for every other variable.
+  const preparedStatements = parseBoolean('DB_PREPARED_STATEMENTS', env.DB_PREPARED_STATEMENTS?.trim() || 'true', problems);
+  const database = parseDatabaseUrl(env.DATABASE_URL, preparedStatements, problems);
   const port = parsePort(env.PORT, problems);
   const host = parseHost(env.HOST, problems);
   const logLevel = parseLogLevel(env.LOG_LEVEL, problems);
   const timeouts = parseTimeouts(env, problems);
   const persistedOperationsOnly = parseBoolean('PERSISTED_OPERATIONS_ONLY', env.PERSISTED_OPERATIONS_ONLY, problems);
-  const preparedStatements = parseBoolean('DB_PREPARED_STATEMENTS', env.DB_PREPARED_STATEMENTS ?? 'true', problems);
   const limits = Object.freeze(
     Object.fromEntries(
       Object.entries(LIMIT_VARIABLES).map(([key, [name, fallback]]) => [key, parsePositiveInteger(name, env[name], fallback, 1, problems)]),
@@ -134,7 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: host!,
     logLevel: logLevel!,
     timeouts,
-    preparedStatements,
     limits,
     cors,
     rateLimit,
@@ -151,7 +158,7 @@ export function describeDatabase(target: DatabaseTarget): string {
   return url.toString();
 }
 
-function parseDatabaseUrl(value: string | undefined, problems: string[]): DatabaseTarget | undefined {
+function parseDatabaseUrl(value: string | undefined, preparedStatements: boolean, problems: string[]): DatabaseTarget | undefined {
   if (value === undefined || value.trim() === '') return { engine: 'pglite', dataDir: DEFAULT_DATA_DIR };
   if (value === 'memory://') return { engine: 'pglite', dataDir: null };
   let url: URL;
@@ -171,7 +178,7 @@ function parseDatabaseUrl(value: string | undefined, problems: string[]): Databa
     problems.push(`DATABASE_URL has no host: '${redact(value)}'`);
     return undefined;
   }
-  return { engine: 'postgres', url: value };
+  return { engine: 'postgres', url: value, preparedStatements };
 }
 
 function parsePort(value: string | undefined, problems: string[]): number | undefined {

@@ -25,7 +25,6 @@ try {
   // threads while the schema is built on this one.
   const opening = openDatabase(config.database, {
     timeouts: config.timeouts,
-    preparedStatements: config.preparedStatements,
     onConnectionError: (error) =>
       logger.warn({ reason: describeUnavailable(error), cause: error.message }, 'a database connection broke; its query fails, the pool reconnects'),
   });

@@ -20,7 +20,6 @@ describe('configuration', () => {
       host: '127.0.0.1',
       logLevel: 'info',
       persistedOperationsOnly: false,
-      preparedStatements: true,
       timeouts: { statementMs: 5000, lockMs: 1000, idleInTransactionMs: 10000, poolWaitMs: 5000, requestMs: 10000 },
     });
   });
@@ -72,12 +71,15 @@ describe('configuration', () => {
   it('chooses the engine from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ engine: 'pglite', dataDir: null });
     for (const url of ['postgres://kb:secret@db.internal:5432/kb', 'postgresql://localhost/kb']) {
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ engine: 'postgres', url });
+      expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ engine: 'postgres', url });
     }
   });
 
-  it('takes DB_PREPARED_STATEMENTS, for PgBouncer in transaction mode', () => {
-    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+  it('takes DB_PREPARED_STATEMENTS, for PgBouncer in transaction mode, as part of the Postgres target', () => {
+    const url = 'postgres://kb@db:5432/kb';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ engine: 'postgres', url, preparedStatements: true });
+    expect(loadConfig({ DATABASE_URL: url, DB_PREPARED_STATEMENTS: ' ' }).database).toMatchObject({ preparedStatements: true });
+    expect(loadConfig({ DATABASE_URL: url, DB_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({ preparedStatements: false });
     expect(problemsOf({ DB_PREPARED_STATEMENTS: 'sometimes' })).toEqual([expect.stringMatching(/DB_PREPARED_STATEMENTS must be true or false/)]);
   });
 

@@ -31,6 +31,15 @@ describe('lists of values are sent as one array', () => {
     expect(texts.size).toBe(1);
     expect([...texts][0]).toMatch(/"event"\."id" = any\(\$1\)/);
   });
+
+  it('for text columns too: a filter by categories finds what an IN list finds', async () => {
+    const server = await openTestServer({ database });
+    const categories = ['DIPLOMATIC', 'LEGAL'];
+    const { events } = dataOf(await server.query(`{ events(first: 100, filter: { category: [${categories.join(', ')}] }) { totalCount } }`));
+    const byInList = await sql<{ n: number }>`select count(*)::int as n from event where category in (${sql.join(categories)})`.execute(database.db);
+    expect(byInList.rows[0]!.n).toBeGreaterThan(0);
+    expect(events.totalCount).toBe(byInList.rows[0]!.n);
+  });
 });
 
 describe.runIf(testEngine.engine === 'postgres')('prepared statements on Postgres', () => {

@@ -33,8 +33,6 @@ export interface OpenOptions {
   readonly timeouts?: Omit<Timeouts, 'requestMs'>;
   /** Told of every connection that breaks, in use or idle; the query on it fails, nothing else does. */
   readonly onConnectionError?: (error: Error) => void;
-  /** Postgres server only: prepare each statement once per connection (the default); off behind PgBouncer in transaction mode. */
-  readonly preparedStatements?: boolean;
 }
 
 // One set of type parsers for both engines: dates stay `YYYY-MM-DD` strings
@@ -50,10 +48,10 @@ const typeParsers: pg.CustomTypesConfig = {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   const location = describeDatabase(target);
   if (target.engine === 'postgres') {
-    const { timeouts, onConnectionError = () => {}, preparedStatements = true } = options;
+    const { timeouts, onConnectionError = () => {} } = options;
     const pool = new pg.Pool({
       connectionString: target.url,
-      Client: preparedStatements ? PreparingClient : CancellableClient,
+      Client: target.preparedStatements === false ? CancellableClient : PreparingClient,
       max: options.poolSize ?? 10,
       types: typeParsers,
       application_name: 'crisis-kb',

@@ -7,7 +7,10 @@ export const testEngine = inject('testEngine');
 
 let databases = 0;
 
-type ServerOptions = Pick<OpenOptions, 'log' | 'timeouts' | 'poolSize' | 'preparedStatements'>;
+type ServerOptions = Pick<OpenOptions, 'log' | 'timeouts' | 'poolSize'> & {
+  /** Postgres only: false opens the database as `DB_PREPARED_STATEMENTS=false` does. */
+  readonly preparedStatements?: boolean;
+};
 
 /** A private copy of the run's migrated and seeded knowledge base; `close()` discards it. Timeouts and pool size apply on Postgres. */
 export async function openSeededDatabase(options: ServerOptions = {}): Promise<Database> {
@@ -29,7 +32,8 @@ async function openServerDatabase(createStatement: string, options: ServerOption
   const { serverUrl, runId } = testEngine;
   const name = `${runId}_${process.pid}_${++databases}`;
   await adminQuery(serverUrl, createStatement.replace('%s', name));
-  const database = await openDatabase({ engine: 'postgres', url: databaseUrl(serverUrl, name) }, { poolSize: 4, ...options });
+  const { preparedStatements, ...open } = options;
+  const database = await openDatabase({ engine: 'postgres', url: databaseUrl(serverUrl, name), preparedStatements }, { poolSize: 4, ...open });
   return {
     ...database,
     async close() {

@@ -12,6 +12,8 @@ export interface ActorFilter {
 }
 
 const ACTOR_COLUMNS = ['actor.id', 'actor.slug', 'actor.name', 'actor.kind', 'actor.description', 'actor.country_id'] as const;
+// Named, not `selectAll()`: a prepared statement's columns must not change under it when a migration adds one.
+const AFFILIATION_COLUMNS = ['affiliation.member_id', 'affiliation.organization_id', 'affiliation.role'] as const;
 export const ACTOR_SORT_KEYS = ['actor.name', 'actor.id'] as const;
 
 function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter) {
@@ -56,11 +58,11 @@ export async function findAliasesByActorIds(db: Kysely<DB>, actorIds: readonly n
 }
 
 export async function findAffiliationsByMemberIds(db: Kysely<DB>, memberIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').selectAll().where('member_id', '=', anyOf(memberIds)).orderBy('organization_id').execute();
+  return db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('member_id', '=', anyOf(memberIds)).orderBy('organization_id').execute();
 }
 
 export async function findAffiliationsByOrganizationIds(db: Kysely<DB>, organizationIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').selectAll().where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id').execute();
+  return db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id').execute();
 }
 
 function escapeLike(value: string): string {

@@ -248,5 +248,5 @@ export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: reado
 }
 
 export async function findPlacesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<PlaceRow[]> {
-  return db.selectFrom('place').selectAll().where('id', '=', anyOf(ids)).execute();
+  return db.selectFrom('place').select(['place.id', 'place.slug', 'place.name', 'place.country_id']).where('place.id', '=', anyOf(ids)).execute();
 }
