@@ -71,7 +71,7 @@ describe('configuration', () => {
   it('chooses the engine from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ engine: 'pglite', dataDir: null });
     for (const url of ['postgres://kb:secret@db.internal:5432/kb', 'postgresql://localhost/kb']) {
-      expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ engine: 'postgres', url });
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ engine: 'postgres', url, preparedStatements: true });
     }
   });
 
