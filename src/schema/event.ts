@@ -3,7 +3,6 @@ import type { PlaceRow } from '../db/database.js';
 import { EVENT_SORT_KEYS, type EventFilter, type ParticipantWithActor } from '../db/queries/events.js';
 import { sortValues } from '../db/queries/pagination.js';
 import { EVENT_CATEGORIES, PARTICIPANT_ROLES } from '../domain.js';
-import { required } from '../loaders/batching.js';
 import { AttestationEnum, asAttestation } from './attestation.js';
 import { builder } from './builder.js';
 import { DatePrecisionEnum, FuzzyDateRef, OrderDirectionEnum } from './fuzzy-date.js';
@@ -102,11 +101,13 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
   fields: (t) => ({
     actor: t.field({
       type: ActorRef,
-      // The participant's row carries its actor and the actor's country (joined);
-      // priming both saves the actor loader a statement for each.
+      // The participant's row carries its actor and the actor's country (joined): the actor is
+      // answered as it is, without a promise, and both are primed, which saves the actor loader a
+      // statement for each where the answer reaches them again (a country's own fields).
       resolve: (participant, _args, { loaders }) => {
         if (participant.country !== null) loaders.actors.byId.prime(participant.country.id, participant.country);
-        return loaders.actors.byId.prime(participant.actor_id, participant.actor).load(participant.actor_id).then(required);
+        loaders.actors.byId.prime(participant.actor_id, participant.actor);
+        return participant.actor;
       },
     }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role as (typeof PARTICIPANT_ROLES)[number] }),
