@@ -3,6 +3,7 @@
 // floor (scripts/bench/floor.mjs), each on the same Node 24:
 //   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
 //   npm run bench -- [--duration 5] [--rounds 3] [--cache] [--max-cost N] [--only timeline,chart]
+//                    [--variant "--enable-source-maps --heap-growing-percent=50"]
 // Systems alternate workload by workload; figures are medians over rounds.
 // Every response is checked for GraphQL errors, and a run with any measures
 // nothing. Statements per request are counted in a first pass through a TCP
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     // The server's MAX_COST for the bench, when a workload costs more than the default allows.
     'max-cost': { type: 'string' },
     only: { type: 'string' },
+    // Adds a column: this server under other Node flags than `npm start`'s, alternating with it, to weigh a flag.
+    variant: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') },
   },
 });
@@ -103,17 +106,20 @@ async function countingProxy(target: URL) {
 // ---------------------------------------------------------------- systems
 interface SystemSpec {
   readonly name: string;
-  readonly key: 'ours' | 'cache' | 'postgraphile' | 'floor';
+  readonly key: 'ours' | 'cache' | 'variant' | 'postgraphile' | 'floor';
   start(databaseUrl: string, port: number): ChildProcess;
 }
+
+/** The request bodies a system is sent: every column of this server sends its own. */
+const bodyKey = (spec: SystemSpec) => (spec.key === 'cache' || spec.key === 'variant' ? 'ours' : spec.key);
 
 function systems(node: string): SystemSpec[] {
   const quiet = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
   // No rate limit (PostGraphile has none; every request of the bench comes from one address), the
   // in-process response cache (no REDIS_URL), and MAX_COST raised only when asked.
   const { REDIS_URL: _redis, ...env } = process.env;
-  const ours = (databaseUrl: string, port: number) =>
-    spawn(node, [...startFlags(), 'dist/main.js'], {
+  const ours = (databaseUrl: string, port: number, flags = startFlags()) =>
+    spawn(node, [...flags, 'dist/main.js'], {
       cwd: ROOT,
       env: {
         ...env,
@@ -127,8 +133,12 @@ function systems(node: string): SystemSpec[] {
       },
       ...quiet,
     });
-  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours }];
-  if (values.cache) list.push({ name: 'this server + response cache (GET)', key: 'cache', start: ours });
+  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: (databaseUrl, port) => ours(databaseUrl, port) }];
+  if (values.cache) list.push({ name: 'this server + response cache (GET)', key: 'cache', start: (databaseUrl, port) => ours(databaseUrl, port) });
+  if (values.variant) {
+    const flags = values.variant.split(/\s+/).filter(Boolean);
+    list.push({ name: `this server, \`node ${flags.join(' ')}\``, key: 'variant', start: (databaseUrl, port) => ours(databaseUrl, port, flags) });
+  }
   list.push(
     {
       name: 'PostGraphile 5',
@@ -193,6 +203,12 @@ async function stopAll(running: Running[]) {
     system.process.kill('SIGTERM');
     await new Promise((resolve) => (system.process.exitCode !== null ? resolve(null) : system.process.once('exit', resolve)));
   }
+}
+
+/** CPU time a process has used so far, user and system, in milliseconds (from /proc; clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Peak resident memory of a process, from /proc. */
@@ -324,6 +340,7 @@ interface Run {
   readonly p50: number;
   readonly p99: number;
   readonly rps: number;
+  readonly requests: number;
 }
 
 const BODY_DIR = path.join(os.tmpdir(), `bench-bodies-${process.pid}`);
@@ -344,6 +361,7 @@ function wrk(url: string, body: unknown, connections: number, seconds: number, m
     p50: Number(/p50=([\d.]+)ms/.exec(output)![1]),
     p99: Number(/p99=([\d.]+)ms/.exec(output)![1]),
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1]),
+    requests: Number(/(\d+) requests in/.exec(output)![1]),
   };
 }
 
@@ -389,7 +407,7 @@ const sizes = new Map<string, number>();
 const costs = new Map<string, number>();
 for (const workload of list) {
   for (const system of running) {
-    const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
+    const body = workload.bodies[bodyKey(system.spec)];
     if (!body) continue;
     const answer = await ask(system, body); // warm-up (fills the response cache), not counted
     if (answer.errors || !answer.data) throw new Error(`${system.spec.name} on ${workload.name}: ${JSON.stringify(answer.errors ?? answer)}`);
@@ -411,19 +429,22 @@ await proxy.close();
 // Pass 2: timed, connected directly; systems alternate within each round.
 log(`pass 2: ${ROUNDS} rounds × ${list.length} workloads, ${DURATION} s per run at c=1 and at c=16`);
 running = await startAll(specs, DATABASE, 4720);
-const results = new Map<string, { c1: Run[]; c16: Run[] }>();
+const results = new Map<string, { c1: Run[]; c16: Run[]; cpu: number[] }>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const workload of list) {
     const order = round % 2 === 0 ? running : [...running].reverse();
     for (const system of order) {
-      const body = workload.bodies[system.spec.key === 'cache' ? 'ours' : system.spec.key];
+      const body = workload.bodies[bodyKey(system.spec)];
       if (!body) continue;
       const method = system.spec.key === 'cache' ? 'GET' : 'POST';
       if (round === 0) wrk(system.url, body, 4, 1, method); // warm-up
       const key = `${workload.name}/${system.spec.key}`;
-      const entry = results.get(key) ?? { c1: [], c16: [] };
+      const entry = results.get(key) ?? { c1: [], c16: [], cpu: [] };
       entry.c1.push(wrk(system.url, body, 1, DURATION, method));
-      entry.c16.push(wrk(system.url, body, 16, DURATION, method));
+      const cpuBefore = cpuMs(system.process.pid!);
+      const loaded = wrk(system.url, body, 16, DURATION, method);
+      entry.c16.push(loaded);
+      entry.cpu.push((cpuMs(system.process.pid!) - cpuBefore) / loaded.requests);
       results.set(key, entry);
     }
     log(`  round ${round + 1}, ${workload.name}: ${running.map((s) => {
@@ -444,7 +465,7 @@ const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.is
 const summary = (key: string) => {
   const runs = results.get(key);
   if (!runs) return undefined;
-  return { p50: median(runs.c1.map((r) => r.p50)), p99: median(runs.c1.map((r) => r.p99)), rps: median(runs.c16.map((r) => r.rps)) };
+  return { p50: median(runs.c1.map((r) => r.p50)), p99: median(runs.c1.map((r) => r.p99)), rps: median(runs.c16.map((r) => r.rps)), cpu: median(runs.cpu) };
 };
 const lines: string[] = [];
 const startLoad = START_LOAD.map((n) => n.toFixed(1)).join(', ');
@@ -455,13 +476,14 @@ lines.push(
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (noisy: compare ratios). ` +
     `${String(counts.postgres).split(' on ')[0]}; Node ${nodeVersion} for every system; wrk ${spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]!.split(' ')[1]} with one thread. ` +
     `${ROUNDS} alternating rounds, ${DURATION} s per run; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
-    `Statements per request counted through a proxy in a separate pass. RSS: peak resident memory of the server process over the run. ` +
+    `Statements per request counted through a proxy in a separate pass. CPU per request: the server process's user and system time (\`/proc/<pid>/stat\`) over the c=16 run, divided by its requests. RSS: peak resident memory of the server process over the run. ` +
     `Load average (1, 5, 15 min) at the start ${startLoad}, at the end ${load.map((n) => n.toFixed(1)).join(', ')}. ` +
     `This server runs as \`npm start\` does (\`node ${startFlags().join(' ')} dist/main.js\`), with RATE_LIMIT_POINTS=0 (no rate limit)${values['max-cost'] ? ` and MAX_COST=${values['max-cost']}` : ' and its default MAX_COST'}` +
+    `${values.variant ? `; its \`node ${values.variant}\` column runs the same server under those flags instead` : ''}` +
     `${values.cache ? '; its response-cache column sends the same operations as GETs (query in the URL, header `x-graphql-yoga-csrf: 1`), warmed once, so every timed request is a cache hit' : ''}.`,
   '',
-  '| workload | system | p50 ms | p99 ms | req/s | statements | p50 / PostGraphile | req/s / PostGraphile | p50 / floor | req/s / floor |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| workload | system | p50 ms | p99 ms | req/s | CPU ms/request | statements | p50 / PostGraphile | req/s / PostGraphile | p50 / floor | req/s / floor |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 for (const workload of list) {
   const pgl = summary(`${workload.name}/postgraphile`);
@@ -471,7 +493,7 @@ for (const workload of list) {
     const own = summary(key);
     if (!own) continue;
     lines.push(
-      `| ${system.key === specs[0]!.key ? workload.label : ''} | ${system.name} | ${fmt(own.p50, 2)} | ${fmt(own.p99, 2)} | ${fmt(own.rps, 0)} | ${fmt(statements.get(key), 1)} | ` +
+      `| ${system.key === specs[0]!.key ? workload.label : ''} | ${system.name} | ${fmt(own.p50, 2)} | ${fmt(own.p99, 2)} | ${fmt(own.rps, 0)} | ${fmt(own.cpu, 3)} | ${fmt(statements.get(key), 1)} | ` +
         `${pgl && system.key !== 'postgraphile' ? fmt(own.p50 / pgl.p50, 2) : ''} | ${pgl && system.key !== 'postgraphile' ? fmt(own.rps / pgl.rps, 2) : ''} | ` +
         `${floor && system.key !== 'floor' ? fmt(own.p50 / floor.p50, 2) : ''} | ${floor && system.key !== 'floor' ? fmt(own.rps / floor.rps, 2) : ''} |`,
     );
