@@ -42,7 +42,11 @@ builder.node(ActorRef, {
       type: ActorRef,
       nullable: true,
       description: 'The state the actor belongs to; for a person, their state of citizenship where the sources say.',
-      resolve: (actor, _args, { loaders }) => (actor.country_id === null ? null : loaders.actors.byId.load(actor.country_id)),
+      resolve: (actor, _args, { loaders }) => {
+        if (actor.country_id === null) return null;
+        // An actor reached through a participant carries its country (joined).
+        return actor.country ?? loaders.actors.byId.load(actor.country_id);
+      },
     }),
     affiliations: t.field({
       type: [AffiliationRef],

@@ -104,10 +104,10 @@ export const ParticipantRef = builder.objectRef<ParticipantWithActor>('Participa
       // The participant's row carries its actor and the actor's country (joined): the actor is
       // answered as it is, without a promise, and both are primed, which saves the actor loader a
       // statement for each where the answer reaches them again (a country's own fields).
-      resolve: (participant, _args, { loaders }) => {
-        if (participant.country !== null) loaders.actors.byId.prime(participant.country.id, participant.country);
-        loaders.actors.byId.prime(participant.actor_id, participant.actor);
-        return participant.actor;
+      resolve: ({ actor }, _args, { loaders }) => {
+        if (actor.country !== null) loaders.actors.byId.prime(actor.country.id, actor.country);
+        loaders.actors.byId.prime(actor.id, actor);
+        return actor;
       },
     }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role as (typeof PARTICIPANT_ROLES)[number] }),

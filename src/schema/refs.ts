@@ -6,7 +6,8 @@ import { builder } from './builder.js';
 // declared apart from their fields so the modules that implement them need not
 // import each other: each module implements its own and imports the others' here.
 export const EventRef = builder.objectRef<EventRow>('Event');
-export const ActorRef = builder.objectRef<ActorRow>('Actor');
+// An actor reached through a participant carries its country's row (`ActorWithCountry`).
+export const ActorRef = builder.objectRef<ActorRow & { readonly country?: ActorRow | null }>('Actor');
 export const MeasureRef = builder.objectRef<MeasureRow>('RetaliatoryMeasure');
 export const ClaimRef = builder.objectRef<ClaimRow>('Claim');
 export const SourceRef = builder.objectRef<SourceSummaryRow>('Source');

@@ -223,8 +223,11 @@ export async function countEventsBy(db: Kysely<DB>, grouping: EventGrouping, fil
     .execute();
 }
 
-/** A participant with its actor's row and that actor's country's row (null for an actor of no state), joined because each is to-one. */
-export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorRow; readonly country: ActorRow | null };
+/** An actor's row with its country's row (null for an actor of no state) inside it. */
+export type ActorWithCountry = ActorRow & { readonly country: ActorRow | null };
+
+/** A participant with its actor's row and that actor's country's row, joined because each is to-one. */
+export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorWithCountry };
 
 /**
  * Each event's participants, with their actors and the actors' countries in
@@ -238,9 +241,9 @@ export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: reado
     .innerJoin('actor', 'actor.id', 'participant.actor_id')
     .leftJoin('actor as country', 'country.id', 'actor.country_id')
     .selectAll('participant')
-    .select(sql<ActorRow>`row_to_json(actor)`.as('actor'))
-    // The whole row of an unmatched outer join is null, and so is its JSON.
-    .select(sql<ActorRow | null>`row_to_json(country)`.as('country'))
+    // The country inside its actor, where `Actor.country` finds it without a loader's promise. The
+    // whole row of an unmatched outer join is null, and so is its JSON.
+    .select(sql<ActorWithCountry>`to_jsonb(actor) || jsonb_build_object('country', to_jsonb(country))`.as('actor'))
     .where('participant.event_id', '=', anyOf(eventIds))
     .orderBy('participant.event_id')
     .orderBy('participant.position')
