@@ -3,7 +3,7 @@
 // floor (scripts/bench/floor.mjs), each on the same Node 24:
 //   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
 //   npm run bench -- [--duration 5] [--rounds 3] [--cache] [--max-cost N] [--only timeline,chart]
-//                    [--variant "--enable-source-maps --heap-growing-percent=50"]
+//                    [--variant="--enable-source-maps --heap-growing-percent=50"]
 // Systems alternate workload by workload; figures are medians over rounds.
 // Every response is checked for GraphQL errors, and a run with any measures
 // nothing. Statements per request are counted in a first pass through a TCP
