@@ -133,8 +133,8 @@ function systems(node: string): SystemSpec[] {
       },
       ...quiet,
     });
-  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: (databaseUrl, port) => ours(databaseUrl, port) }];
-  if (values.cache) list.push({ name: 'this server + response cache (GET)', key: 'cache', start: (databaseUrl, port) => ours(databaseUrl, port) });
+  const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours }];
+  if (values.cache) list.push({ name: 'this server + response cache (GET)', key: 'cache', start: ours });
   if (values.variant) {
     const flags = values.variant.split(/\s+/).filter(Boolean);
     list.push({ name: `this server, \`node ${flags.join(' ')}\``, key: 'variant', start: (databaseUrl, port) => ours(databaseUrl, port, flags) });
