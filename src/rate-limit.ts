@@ -13,13 +13,24 @@ export const API_KEY_HEADER = 'x-api-key';
 /** The headers a client budgets by (IETF draft "RateLimit header fields for HTTP"), exposed to browsers too. */
 export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'] as const;
 
+export interface RateLimit {
+  readonly plugin: Plugin;
+  /**
+   * Charges a request its first point ahead of Yoga's parsing, for an answer served
+   * from the response cache in the first hook (which then ends the request). False
+   * when over budget: the request then goes the usual way, which charges it again
+   * and answers 429.
+   */
+  admit(request: Request): Promise<boolean>;
+}
+
 /**
  * A budget of cost points per client and window: every GraphQL request costs at least 1 point,
  * and an operation that runs costs its calculated cost. Clients are told apart by a known API key
  * in `x-api-key`, else by IP. With Redis the budget is shared by every instance; without it, or
  * while Redis is unreachable, each instance counts in its own memory.
  */
-export function useRateLimit(config: RateLimitConfig, redis: Redis | null, logger: Logger): Plugin {
+export function createRateLimit(config: RateLimitConfig, redis: Redis | null, logger: Logger): RateLimit {
   const memory = new RateLimiterMemory({ points: config.points, duration: config.windowSeconds, keyPrefix: config.keyPrefix });
   const limiter: RateLimiterAbstract =
     redis === null
@@ -49,13 +60,14 @@ export function useRateLimit(config: RateLimitConfig, redis: Redis | null, logge
     }
   }
 
-  return {
+  const plugin: Plugin = {
     onRequest({ request, serverContext }) {
       clientOf.set(request, clientKey(request, serverContext as ServerContext, apiKeys));
     },
-    async onParams({ request, setResult }) {
+    // Thrown, not set as the result: a later onParams hook (the response cache's) would replace a result with its hit.
+    async onParams({ request }) {
       const refused = await charge(request, 1);
-      if (refused) setResult({ errors: [refused] });
+      if (refused) throw refused;
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const request = (args.contextValue as { request?: Request }).request;
@@ -73,6 +85,10 @@ export function useRateLimit(config: RateLimitConfig, redis: Redis | null, logge
       response.headers.set('RateLimit-Reset', String(reset));
       if (response.status === 429) response.headers.set('Retry-After', String(Math.max(1, reset)));
     },
+  };
+  return {
+    plugin,
+    admit: async (request) => (await charge(request, 1)) === null,
   };
 }
 

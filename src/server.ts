@@ -19,7 +19,7 @@ import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
 import { httpPlugins } from './http/plugins.js';
 import { operationOf, useRequestOperation } from './http/request-operation.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
-import { RATE_LIMIT_HEADERS, useRateLimit } from './rate-limit.js';
+import { createRateLimit, RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
 import { schema } from './schema/index.js';
 
@@ -40,6 +40,7 @@ export { EXAMPLE_OPERATIONS } from './http/examples.js';
 
 /** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
 export function createServer({ db, logger, config = loadConfig({}), redis = null, startup }: ServerOptions) {
+  const rateLimit = config.rateLimit ? createRateLimit(config.rateLimit, redis, logger) : null;
   return createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
@@ -62,13 +63,13 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       ...useBrowserSafety(),
       useRequestBodyLimit(config.limits.bodyBytes),
       ...useOperationLimits(config.limits),
-      ...(config.rateLimit ? [useRateLimit(config.rateLimit, redis, logger)] : []),
+      ...(rateLimit ? [rateLimit.plugin] : []),
       ...(startup ? [useStartupGate(startup)] : []),
       // Before the deadline and the response cache, which wrap whatever executor is set when they run.
       useCompiledExecution(),
       useRequestDeadline(config.timeouts.requestMs),
       useErrorCodes(requestId),
-      ...httpPlugins({ db, redis, persistedOperationsOnly: config.persistedOperationsOnly }),
+      ...httpPlugins({ db, redis, persistedOperationsOnly: config.persistedOperationsOnly, admit: rateLimit?.admit }),
     ],
   });
 }

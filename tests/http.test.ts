@@ -127,6 +127,38 @@ describe('HTTP caching of GET queries', () => {
     expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
   });
 
+  it('answers a hit before parsing exactly as the full pipeline would, for every Accept', async () => {
+    const yoga = serverWith();
+    const query = 'query Pair($n: Int) { events(first: $n) { nodes { title date { iso } } } }';
+    const url = getUrl(query, { operationName: 'Pair', variables: JSON.stringify({ n: 2 }) });
+    // `extensions` keeps a request out of the early answer (a persisted query's hash goes there), not out of the cache.
+    const throughPipeline = `${url}&extensions=${encodeURIComponent('{}')}`;
+    const accepts = [undefined, '*/*', 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9', 'application/json; charset=latin1', 'text/event-stream', 'text/html'];
+    const seen = (response: Response) => {
+      // Every request spends a point of its rate-limit budget (tests/rate-limit.test.ts), so what is left differs.
+      const headers = Object.fromEntries([...response.headers].filter(([name]) => !['date', 'x-request-id', 'ratelimit-remaining'].includes(name)));
+      return response.text().then((body) => ({ status: response.status, headers, body }));
+    };
+    const miss = await seen(await yoga.fetch(url));
+    expect(miss.status).toBe(200);
+    statements.splice(0);
+    for (const accept of accepts) {
+      const headers: Record<string, string> = accept === undefined ? {} : { accept };
+      const early = await seen(await yoga.fetch(url, { headers }));
+      expect(early, accept).toEqual(await seen(await yoga.fetch(throughPipeline, { headers })));
+      if (accept === undefined) expect(withoutCost(JSON.parse(early.body))).toEqual(withoutCost(JSON.parse(miss.body)));
+    }
+    expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
+  });
+
+  it('still refuses a cached query sent without a CSRF header', async () => {
+    const yoga = createServer({ db: database.db, logger });
+    const url = getUrl('{ events(first: 1) { nodes { title } } }');
+    expect((await yoga.fetch(url, { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(200);
+    expect((await yoga.fetch(url, { headers: { 'x-graphql-yoga-csrf': '1' } })).headers.get('etag')).toMatch(/^"/);
+    expect((await yoga.fetch(url)).status).toBe(403);
+  });
+
   it('caches neither POSTs nor answers with errors', async () => {
     const yoga = serverWith();
     const post = await yoga.fetch('http://test/graphql', {
@@ -194,6 +226,11 @@ describe('persisted queries', () => {
     expect((await listed.json()).data.search.nodes[0].name).toBe('Igor Kartavykh');
     const arbitrary = await yoga.fetch(getUrl('{ events(first: 1) { totalCount } }'));
     expect((await arbitrary.json()).errors[0].extensions.code).toBe('CANNOT_SEND_PQ_ID_AND_BODY');
+    // Not even when the same document's answer is cached under its hash.
+    const cached = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
+    expect(cached.headers.get('etag')).toMatch(/^"/);
+    const inFull = await yoga.fetch(getUrl(manifest[hashOf('Search')]!));
+    expect((await inFull.json()).errors[0].extensions.code).toBe('CANNOT_SEND_PQ_ID_AND_BODY');
     const unlisted = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(sha256('{ __typename }')))}`);
     expect((await unlisted.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
   });

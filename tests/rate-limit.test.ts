@@ -55,6 +55,20 @@ describe('rate limiting, in memory', () => {
     expect(budget(await post(server, costing(1), '10.0.0.2', { 'x-api-key': 'made-up-key-0000000' }))).toMatchObject({ status: 200, remaining: '24' });
   });
 
+  it('charges a cached answer one point, and refuses it past the budget like any request', async () => {
+    const url = `/graphql?${new URLSearchParams({ query: '{ events(first: 2) { nodes { title } } }' })}`;
+    const get = () => server.fetch(url, { headers: { 'x-graphql-yoga-csrf': '1' } }, '10.0.0.5');
+    expect(budget(await get())).toMatchObject({ status: 200, remaining: '25' });
+    for (let remaining = 24; remaining >= 0; remaining--) {
+      const hit = await get();
+      expect(budget(hit)).toMatchObject({ status: 200, remaining: String(remaining) });
+      expect(hit.headers.get('etag')).toMatch(/^"/);
+    }
+    const refused = await get();
+    expect(budget(refused)).toMatchObject({ status: 429, remaining: '0' });
+    expect((await refused.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
   it('counts refused operations as one point, and leaves /health alone', async () => {
     expect(budget(await post(server, JSON.stringify({ query: '{ nope }' }), '10.0.0.4'))).toMatchObject({ status: 200, remaining: '29' });
     const health = await server.fetch('/health', {}, '10.0.0.4');

@@ -1,8 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { operationOf } from './request-operation.js';
-
-const GRAPHQL_PATH = '/graphql';
+import { GRAPHQL_PATH, operationOf } from './request-operation.js';
 
 /**
  * `GET /metrics` in Prometheus text format: requests by operation name and

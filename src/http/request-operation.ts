@@ -1,6 +1,9 @@
 import { getOperationAST, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/** Where GraphQL is served: Yoga's default endpoint. */
+export const GRAPHQL_PATH = '/graphql';
+
 export interface RequestOperation {
   /** The operation's name; for an anonymous one, absent. */
   readonly name?: string;
@@ -15,6 +18,11 @@ export function operationOf(request: Request): RequestOperation | undefined {
   return operations.get(request);
 }
 
+/** Records the operation name a client gave; the response cache's early answers, which skip onParams, call it too. */
+export function noteRequestedOperation(request: Request, name: string | null | undefined): void {
+  if (name) operations.set(request, { name });
+}
+
 /**
  * Records each request's operation: the name the client gave (a cached answer
  * runs nothing, so that is all it has), then the operation the document
@@ -23,7 +31,7 @@ export function operationOf(request: Request): RequestOperation | undefined {
 export function useRequestOperation(): Plugin {
   return {
     onParams({ request, params }) {
-      if (params.operationName) operations.set(request, { name: params.operationName });
+      noteRequestedOperation(request, params.operationName);
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
