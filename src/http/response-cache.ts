@@ -82,10 +82,10 @@ export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000, admit,
  * onRequestParse, onParams and onResultProcess hooks and the result
  * processor's media-type matching that a hit only repeats; every plugin's
  * onRequest before this one and onResponse still run (logging, metrics, CORS,
- * compression). A hit of a page of 20 events took 0.14–0.19 ms of CPU through
- * the pipeline and takes 0.09–0.11 here: 1.5× as many hits a second
- * (bench/RESULTS.md). No plugin does it: Yoga's response cache answers in its
- * onParams, after all of that.
+ * compression). A hit of a page of 20 events took 0.11–0.19 ms of CPU through
+ * the pipeline and takes 0.09–0.11 here: 1.2–1.7× as many hits a second in
+ * alternating runs (bench/RESULTS.md). No plugin does it: Yoga's response
+ * cache answers in its onParams, after all of that.
  *
  * Only what the pipeline would answer with the same cached result is answered
  * here: a GET to /graphql with a CSRF header, the document in the URL (not a
