@@ -7,9 +7,11 @@ import { type Plugin, processRegularResult } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
-import { findSeedDigest } from '../db/queries/seed-state.js';
 import { CSRF_HEADERS } from '../browser-safety.js';
+import { findSeedDigest } from '../db/queries/seed-state.js';
 import { GRAPHQL_PATH, noteRequestedOperation } from './request-operation.js';
+
+type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
 
 /** What an answer is cached by, besides the knowledge base's version. */
 type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'documentString' | 'operationName' | 'variableValues'>;
@@ -97,14 +99,21 @@ function useEarlyHits(
   keyOf: (params: OperationParams) => Promise<string>,
   admit: (request: Request) => Promise<boolean> = async () => true,
 ): Plugin {
+  const answer = async ({ request, fetchAPI, endResponse }: OnRequestPayload, mediaType: JsonMediaType, operation: OperationParams) => {
+    const hit = await cache.get(await keyOf(operation));
+    if (hit == null || !(await admit(request))) return;
+    noteRequestedOperation(request, operation.operationName);
+    endResponse(processRegularResult(hit, fetchAPI, mediaType));
+  };
   return {
-    async onRequest({ request, url, fetchAPI, endResponse }) {
+    // Synchronous until a hit is possible: a POST, or any other request, gets no promise here.
+    onRequest(payload) {
+      const { request, url } = payload;
       if (request.method !== 'GET' || url.pathname !== GRAPHQL_PATH || !CSRF_HEADERS.some((name) => request.headers.has(name))) return;
       const mediaType = jsonMediaType(request.headers.get('accept'));
       const params = url.searchParams;
       const query = params.get('query');
       if (mediaType === undefined || !query || params.has('extensions')) return;
-      const operationName = params.get('operationName') || undefined;
       let variableValues: Record<string, unknown> | undefined;
       try {
         const variables = params.get('variables');
@@ -112,15 +121,13 @@ function useEarlyHits(
       } catch {
         return; // Yoga answers malformed variables.
       }
-      const hit = await cache.get(await keyOf({ documentString: query, operationName, variableValues }));
-      if (hit == null || !(await admit(request))) return;
-      noteRequestedOperation(request, operationName);
-      endResponse(processRegularResult(hit, fetchAPI, mediaType));
+      return answer(payload, mediaType, { documentString: query, operationName: params.get('operationName') || undefined, variableValues });
     },
   };
 }
 
 const JSON_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+type JsonMediaType = (typeof JSON_MEDIA_TYPES)[number];
 
 /**
  * The media type Yoga's result processors answer a single result in, for this
@@ -129,8 +136,8 @@ const JSON_MEDIA_TYPES = ['application/graphql-response+json', 'application/json
  * last JSON type matching the header's types taken in reverse (its rule, in
  * graphql-yoga's use-result-processor.js, which it does not export).
  */
-function jsonMediaType(accept: string | null): (typeof JSON_MEDIA_TYPES)[number] | undefined {
-  let chosen: (typeof JSON_MEDIA_TYPES)[number] | undefined;
+function jsonMediaType(accept: string | null): JsonMediaType | undefined {
+  let chosen: JsonMediaType | undefined;
   const asked = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',').reverse();
   for (const entry of asked) {
     const [type = '', ...parameters] = entry.split(';');
