@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connect.js';
 import { loadSeeds } from '../src/db/seed.js';
 import { readSeeds } from '../src/db/seed-files.js';
+import { EXAMPLE_OPERATION_NAMES } from '../src/http/examples.js';
+import { MAX_LABELLED_OPERATION_NAMES, OTHER_OPERATIONS } from '../src/http/metrics.js';
 import { persistedOperationsManifest, sha256 } from '../src/http/persisted-operations.js';
 import { CACHE_CONTROL } from '../src/http/response-cache.js';
 import { loadConfig } from '../src/config.js';
@@ -313,6 +315,30 @@ describe('for operators', () => {
     expect(text).toMatch(/graphql_envelop_error_result\{code="BAD_USER_INPUT",operationName="TooMany"[^}]*\} 1/);
     expect(text).toMatch(/graphql_envelop_error_result\{code="GRAPHQL_VALIDATION_FAILED"[^}]*\} 1/);
     expect(text).toContain('process_cpu_seconds_total');
+  });
+
+  it('labels metrics with a bounded number of operation names, whatever names clients make up', async () => {
+    const yoga = serverWith();
+    const post = (body: Record<string, string>) =>
+      yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const flood = MAX_LABELLED_OPERATION_NAMES + 50;
+    for (let i = 0; i < flood; i++) {
+      // Half run under a made-up name; half are refused, naming an operation their document lacks.
+      if (i % 2 === 0) await post({ query: `query Made${i}Up { __typename }` });
+      else await post({ query: '{ __typename }', operationName: `Missing${i}` });
+    }
+    await post({ query: `query ${'Long'.repeat(100)} { __typename }` });
+    // The example operations are labelled by name even after the flood.
+    await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hashOf('Search')))}`);
+    const text = await (await yoga.fetch('http://test/metrics')).text();
+    const names = new Set([...text.matchAll(/operationName="([^"]*)"/g)].map((match) => match[1]));
+    expect(names.size).toBeLessThanOrEqual(MAX_LABELLED_OPERATION_NAMES + EXAMPLE_OPERATION_NAMES.length + 1);
+    expect(names).toContain('Made0Up');
+    expect(names).toContain('Missing1');
+    expect(names).not.toContain(`Made${flood - 2}Up`);
+    expect(names).not.toContain('Long'.repeat(100));
+    expect(text).toMatch(new RegExp(`graphql_envelop_request\\{operationName="${OTHER_OPERATIONS.replace(/[()]/g, '\\$&')}",operationType="query"\\} \\d+`));
+    expect(text).toMatch(/graphql_envelop_request\{operationName="Search"[^}]*\} 1/);
   });
 
   it('logs each request with its operation, and probes only at debug level', async () => {

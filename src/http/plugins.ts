@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
-import { EXAMPLE_OPERATIONS } from './examples.js';
+import { EXAMPLE_OPERATION_NAMES, EXAMPLE_OPERATIONS } from './examples.js';
 import { useMetrics } from './metrics.js';
 import { persistedOperationsManifest, usePersistedQueries } from './persisted-operations.js';
 import { useHttpResponseCache } from './response-cache.js';
@@ -19,7 +19,7 @@ export interface HttpPluginOptions {
 /** HTTP as clients, CDNs and operators expect it: metrics, persisted queries, caching, compression. */
 export function httpPlugins({ db, redis, persistedOperationsOnly, admit }: HttpPluginOptions): Plugin[] {
   return [
-    useMetrics(),
+    useMetrics(EXAMPLE_OPERATION_NAMES),
     usePersistedQueries({ manifest: persistedOperationsManifest(EXAMPLE_OPERATIONS), only: persistedOperationsOnly, redis }),
     ...useHttpResponseCache({ db, redis, admit, persistedOperationsOnly }),
     // Last, so it compresses the final body (gzip, deflate or br, whichever the client lists first).
