@@ -30,6 +30,8 @@ export interface Config {
   readonly limits: OperationLimits;
   readonly cors: CorsConfig;
   readonly rateLimit: RateLimitConfig | null;
+  /** Megabytes of answers' JSON the in-process response cache may hold (RESPONSE_CACHE_MB); Redis, when set, has its own limits. */
+  readonly responseCacheMb: number;
 }
 
 /** Milliseconds; 0 turns one off. The Postgres ones are set on every session the server opens. */
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cors = parseCors(env.CORS_ORIGINS, env.CORS_CREDENTIALS, problems);
   const rateLimit = parseRateLimit(env, problems);
   const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
+  const responseCacheMb = parsePositiveInteger('RESPONSE_CACHE_MB', env.RESPONSE_CACHE_MB, 16, 1, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     database: database!,
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit,
     redisUrl: redisUrl!,
     persistedOperationsOnly: persistedOperationsOnly!,
+    responseCacheMb,
   });
 }
 

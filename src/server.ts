@@ -69,7 +69,13 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       useCompiledExecution(),
       useRequestDeadline(config.timeouts.requestMs),
       useErrorCodes(requestId),
-      ...httpPlugins({ db, redis, persistedOperationsOnly: config.persistedOperationsOnly, admit: rateLimit?.admit }),
+      ...httpPlugins({
+        db,
+        redis,
+        persistedOperationsOnly: config.persistedOperationsOnly,
+        responseCacheBytes: config.responseCacheMb * 1024 * 1024,
+        admit: rateLimit?.admit,
+      }),
     ],
   });
 }

@@ -87,10 +87,12 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '0', HOST: '0.0.0.0', LOG_LEVEL: 'DEBUG' })).toMatchObject({ port: 0, host: '0.0.0.0', logLevel: 'debug' });
   });
 
-  it('takes REDIS_URL and PERSISTED_OPERATIONS_ONLY', () => {
-    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', PERSISTED_OPERATIONS_ONLY: 'true' })).toMatchObject({
+  it('takes REDIS_URL, PERSISTED_OPERATIONS_ONLY and RESPONSE_CACHE_MB', () => {
+    expect(loadConfig({}).responseCacheMb).toBe(16);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', PERSISTED_OPERATIONS_ONLY: 'true', RESPONSE_CACHE_MB: '64' })).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6379/2',
       persistedOperationsOnly: true,
+      responseCacheMb: 64,
     });
   });
 
@@ -117,6 +119,7 @@ describe('configuration', () => {
     [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
     [{ PERSISTED_OPERATIONS_ONLY: 'maybe' }, /PERSISTED_OPERATIONS_ONLY must be true or false/],
     [{ MAX_DEPTH: '0' }, /MAX_DEPTH must be an integer of at least 1/],
+    [{ RESPONSE_CACHE_MB: '0' }, /RESPONSE_CACHE_MB must be an integer of at least 1/],
     [{ MAX_COST: 'lots' }, /MAX_COST must be an integer/],
     [{ MAX_TOKENS: '1.5' }, /MAX_TOKENS must be an integer/],
     [{ RATE_LIMIT_POINTS: '-1' }, /RATE_LIMIT_POINTS must be an integer of at least 0/],

@@ -161,6 +161,24 @@ describe('HTTP caching of GET queries', () => {
     expect((await yoga.fetch(url)).status).toBe(403);
   });
 
+  it('keeps answers in process up to RESPONSE_CACHE_MB of JSON, dropping the least recently used', async () => {
+    const yoga = serverWith({ config: loadConfig({ RESPONSE_CACHE_MB: '1' }) });
+    // About 20 KB of JSON each; distinct texts, so distinct entries.
+    const selection = 'nodes { id title summary date { precision earliest latest } citations { quote source { id title } } }';
+    const url = (i: number) => getUrl(`query Page${i} { events(first: 100) { ${selection} } }`);
+    const first = await (await yoga.fetch(url(0))).text();
+    const count = Math.ceil((2 * 1024 * 1024) / first.length);
+    for (let i = 1; i < count; i++) await yoga.fetch(url(i));
+    const ranSql = async (i: number) => {
+      statements.splice(0);
+      await (await yoga.fetch(url(i))).text();
+      return statements.some((statement) => !statement.includes('seed_state'));
+    };
+    // Twice the budget was asked for: the latest answer is still kept, the first was dropped.
+    expect(await ranSql(count - 1)).toBe(false);
+    expect(await ranSql(0)).toBe(true);
+  });
+
   it('caches neither POSTs nor answers with errors', async () => {
     const yoga = serverWith();
     const post = await yoga.fetch('http://test/graphql', {

@@ -2,10 +2,11 @@ import { hash } from 'node:crypto';
 import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import stableStringify from 'fast-json-stable-stringify';
-import { type Cache, createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import { type Cache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { _createLRUCache, type Plugin, processRegularResult } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { DB } from '../db/database.js';
 import { CSRF_HEADERS } from '../browser-safety.js';
 import { findSeedDigest } from '../db/queries/seed-state.js';
@@ -26,6 +27,8 @@ export interface ResponseCacheOptions {
   readonly db: Kysely<DB>;
   /** Shared by every instance when given; otherwise an in-process LRU. */
   readonly redis: Redis | null;
+  /** The in-process LRU's budget, in characters of the answers' JSON. */
+  readonly maxBytes: number;
   /** How long the knowledge base's version is trusted before it is read again; a reseed shows within it. */
   readonly versionMaxAgeMs?: number;
   /** Charges a request answered from the cache ahead of Yoga's parsing; false if over its budget (the rate limiter's `admit`). */
@@ -40,10 +43,10 @@ export interface ResponseCacheOptions {
  * keep it. Keys carry the digest of the seeds the database was loaded from,
  * so reseeding (even by another process) retires every cached answer and ETag.
  */
-export function useHttpResponseCache({ db, redis, versionMaxAgeMs = 1000, admit, persistedOperationsOnly = false }: ResponseCacheOptions): Plugin[] {
+export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 1000, admit, persistedOperationsOnly = false }: ResponseCacheOptions): Plugin[] {
   // Hashed, not cut short: a generated knowledge base's digest (`generated:events=…:seed=…`) is no hash.
   const dataVersion = memoized(async () => versionOf(await findSeedDigest(db)), versionMaxAgeMs);
-  const store = redis === null ? createInMemoryCache({ max: 1000 }) : redisCacheWithoutEntityIndex(redis);
+  const store = redis === null ? inMemoryCache(maxBytes) : redisCacheWithoutEntityIndex(redis);
   const cache: Cache = {
     ...store,
     // An ETag from before a reseed names an answer that is no longer true.
@@ -182,6 +185,32 @@ function jsonMediaType(accept: string): JsonMediaType | undefined {
     }
   }
   return chosen;
+}
+
+/**
+ * An LRU of answers bounded by their size, not only their number: the
+ * in-memory cache of @envelop/response-cache keeps 1,000 answers whatever
+ * their size, and 400 distinct answers of 260 KB held 880 MB of heap (an
+ * answer's objects take about eight times its JSON). An answer over an eighth
+ * of the budget is not kept, so one cannot push out most of the others. No
+ * per-type invalidation index, as in the Redis store below.
+ */
+function inMemoryCache(maxBytes: number): Cache {
+  const answers = new LRUCache<string, NonNullable<CachedResult>>({
+    max: 1000,
+    maxSize: maxBytes,
+    maxEntrySize: Math.ceil(maxBytes / 8),
+    // Once per answer kept, on the miss that runs it anyway.
+    sizeCalculation: (answer) => JSON.stringify(answer).length || 1,
+    ttl: RESPONSE_CACHE_TTL_MS,
+  });
+  return {
+    get: (key) => answers.get(key),
+    invalidate: () => {},
+    set: (key, answer, _entities, ttl) => {
+      answers.set(key, answer, { ttl });
+    },
+  };
 }
 
 /**
