@@ -137,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cors = parseCors(env.CORS_ORIGINS, env.CORS_CREDENTIALS, problems);
   const rateLimit = parseRateLimit(env, problems);
   const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
-  const responseCacheMb = parsePositiveInteger('RESPONSE_CACHE_MB', env.RESPONSE_CACHE_MB, 16, 1, problems);
+  const responseCacheMb = parsePositiveInteger('RESPONSE_CACHE_MB', env.RESPONSE_CACHE_MB, 8, 1, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     database: database!,

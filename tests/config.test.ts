@@ -88,7 +88,7 @@ describe('configuration', () => {
   });
 
   it('takes REDIS_URL, PERSISTED_OPERATIONS_ONLY and RESPONSE_CACHE_MB', () => {
-    expect(loadConfig({}).responseCacheMb).toBe(16);
+    expect(loadConfig({}).responseCacheMb).toBe(8);
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', PERSISTED_OPERATIONS_ONLY: 'true', RESPONSE_CACHE_MB: '64' })).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6379/2',
       persistedOperationsOnly: true,

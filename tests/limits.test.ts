@@ -3,7 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
 import { loadConfig } from '../src/config.js';
+import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, MAX_CACHED_DOCUMENTS } from '../src/limits.js';
 import { createServer } from '../src/server.js';
 import { openTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -260,5 +262,19 @@ describe("the issue's hostile documents are refused, with the default limits", (
       body: JSON.stringify({ query: manyTokens(2_000_000) }),
     });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('the parsed-document cache', () => {
+  it(`keeps the ${MAX_CACHED_DOCUMENTS} most recent documents of ordinary size, and no longer ones`, () => {
+    const { documentCache } = boundedParserCache();
+    const text = (i: number) => `query Q${i} { __typename }`;
+    for (let i = 0; i <= MAX_CACHED_DOCUMENTS; i++) documentCache.set(text(i), parse(text(i)));
+    expect(documentCache.get(text(0))).toBeUndefined();
+    expect(documentCache.get(text(1))).toBeDefined();
+    expect(documentCache.get(text(MAX_CACHED_DOCUMENTS))).toBeDefined();
+    const long = `query Long { __typename }${' '.repeat(MAX_CACHED_DOCUMENT_LENGTH)}`;
+    documentCache.set(long, parse(long));
+    expect(documentCache.get(long)).toBeUndefined();
   });
 });
