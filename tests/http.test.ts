@@ -12,6 +12,7 @@ import { MAX_LABELLED_OPERATION_NAMES, OTHER_OPERATIONS } from '../src/http/metr
 import { persistedOperationsManifest, sha256 } from '../src/http/persisted-operations.js';
 import { CACHE_CONTROL } from '../src/http/response-cache.js';
 import { loadConfig } from '../src/config.js';
+import { MAX_CACHED_DOCUMENT_LENGTH } from '../src/limits.js';
 import { createServer, EXAMPLE_OPERATIONS, type ServerOptions } from '../src/server.js';
 import { openSeededDatabase } from './helpers/test-database.js';
 
@@ -233,6 +234,21 @@ describe('persisted queries', () => {
     const byHash = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(persisted(hash))}`);
     expect(withoutCost(await byHash.json())).toEqual({ data: { actor: { name: 'Russia' } } });
     expect(byHash.headers.get('etag')).toMatch(/^"/);
+  });
+
+  it('runs but does not keep a document longer than the parser cache keeps', async () => {
+    const yoga = serverWith();
+    // Whitespace costs no tokens: without the bound, a thousand of these would keep a gigabyte.
+    const query = `{ actor(slug: "russia") { name } }${' '.repeat(MAX_CACHED_DOCUMENT_LENGTH)}`;
+    const extensions = persisted(sha256(query));
+    const registered = await yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: JSON.parse(extensions) }),
+    });
+    expect(withoutCost(await registered.json())).toEqual({ data: { actor: { name: 'Russia' } } });
+    const byHash = await yoga.fetch(`http://test/graphql?extensions=${encodeURIComponent(extensions)}`);
+    expect((await byHash.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
   it('knows the example operations by hash from the start', async () => {
