@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, MAX_CACHED_DOCUMENTS } from '../src/limits.js';
-import { createServer } from '../src/server.js';
+import { compilesAfterRuns, createServer, RUNS_BEFORE_COMPILING } from '../src/server.js';
 import { openTestServer, type TestServer } from './helpers/test-server.js';
 
 /** Small bounds, so each can be tried exactly at, just below and just above. */
@@ -276,5 +276,23 @@ describe('the parsed-document cache', () => {
     const long = `query Long { __typename }${' '.repeat(MAX_CACHED_DOCUMENT_LENGTH)}`;
     documentCache.set(long, parse(long));
     expect(documentCache.get(long)).toBeUndefined();
+  });
+});
+
+describe('compiled execution', () => {
+  it(`compiles a document only after ${RUNS_BEFORE_COMPILING} runs, and never one of several operations or too long to keep`, () => {
+    const compiles = compilesAfterRuns(RUNS_BEFORE_COMPILING);
+    const decisions = (document: ReturnType<typeof parse>) => Array.from({ length: RUNS_BEFORE_COMPILING + 2 }, () => compiles({ document }));
+    expect(decisions(parse('{ __typename }'))).toEqual([...Array<boolean>(RUNS_BEFORE_COMPILING).fill(false), true, true]);
+    expect(decisions(parse('query A { __typename } query B { __typename }'))).not.toContain(true);
+    expect(decisions(parse(`{ __typename }${' '.repeat(MAX_CACHED_DOCUMENT_LENGTH)}`))).not.toContain(true);
+  });
+
+  it('answers the same before and after a document is compiled', async () => {
+    const query = '{ events(first: 3) { totalCount edges { cursor node { id title date { precision earliest latest } participants { role actor { name } } } } } }';
+    const answers = [];
+    for (let run = 0; run < RUNS_BEFORE_COMPILING + 3; run++) answers.push(await defaults.query(query));
+    expect(answers[0]!.errors).toBeUndefined();
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
   });
 });
