@@ -310,6 +310,43 @@ describe('with Redis, instances share', () => {
   });
 });
 
+describe('with Redis, each request', () => {
+  const prefix = `kbtest:${randomBytes(6).toString('hex')}:`;
+  let redis: Redis;
+  let monitor: Redis;
+  const answerLookups: string[] = [];
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { keyPrefix: prefix });
+    monitor = await new Redis(REDIS_URL).monitor();
+    // Response-cache keys are quoted entity tags; persisted queries' keys start with `apq:`.
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'get' && args[1]?.startsWith(`${prefix}"`)) answerLookups.push(args[1]);
+    });
+  });
+  afterAll(async () => {
+    monitor?.disconnect();
+    const cleaner = new Redis(REDIS_URL);
+    const keys = await cleaner.keys(`${prefix}*`);
+    if (keys.length > 0) await cleaner.del(keys);
+    await cleaner.quit();
+    await redis?.quit();
+  });
+
+  it('looks its answer up in Redis once, hit or miss', async () => {
+    const yoga = serverWith({ redis });
+    const url = getUrl('{ sources(first: 2) { nodes { slug } } }');
+    const miss = await yoga.fetch(url);
+    expect((await miss.json()).data.sources.nodes).toHaveLength(2);
+    const hit = await yoga.fetch(url);
+    expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
+    await hit.text();
+    // MONITOR reports asynchronously; a PING on the same server comes back after what came before it.
+    await redis.ping();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answerLookups).toEqual([miss.headers.get('etag')!, miss.headers.get('etag')!].map((etag) => `${prefix}${etag}`));
+  });
+});
+
 describe('with Redis unreachable', () => {
   it('answers uncached rather than failing, and still takes queries with their text', async () => {
     const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hash } from 'node:crypto';
 import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
@@ -17,6 +18,13 @@ type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
 
 /** What an answer is cached by, besides the knowledge base's version. */
 type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'documentString' | 'operationName' | 'variableValues'>;
+
+/**
+ * The keys a request has looked up and missed. A GET's answer is looked up in
+ * the first hook, again by Yoga's response cache before parsing and once more
+ * by Envelop's before executing: with Redis, three round trips for one miss.
+ */
+const missedThisRequest = new AsyncLocalStorage<Set<string>>();
 
 /** How long this server keeps an answer; Redis expires it too. */
 export const RESPONSE_CACHE_TTL_MS = 5 * 60_000;
@@ -49,13 +57,22 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
   const store = redis === null ? inMemoryCache(maxBytes) : redisCacheWithoutEntityIndex(redis);
   const cache: Cache = {
     ...store,
-    // An ETag from before a reseed names an answer that is no longer true.
     async get(key) {
-      return key.startsWith(`"${await dataVersion()}-`) ? serializedOnce(await store.get(key)) : undefined;
+      const missed = missedThisRequest.getStore();
+      if (missed?.has(key)) return undefined;
+      // An ETag from before a reseed names an answer that is no longer true.
+      const found = key.startsWith(`"${await dataVersion()}-`) ? serializedOnce(await store.get(key)) : undefined;
+      if (found == null) missed?.add(key);
+      return found;
     },
   };
   const versionedKey = async (key: string) => `"${await dataVersion()}-${key}"`;
   return [
+    {
+      onRequest() {
+        missedThisRequest.enterWith(new Set());
+      },
+    },
     useResponseCache({
       session: () => null,
       cache,
