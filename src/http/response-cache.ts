@@ -69,6 +69,7 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
   const versionedKey = async (key: string) => `"${await dataVersion()}-${key}"`;
   return [
     {
+      // First, so every lookup of this request, the 304 check's included, shares one record of misses.
       onRequest() {
         missedThisRequest.enterWith(new Set());
       },
