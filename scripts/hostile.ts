@@ -2,6 +2,7 @@
 // limits, and reports how each was answered, how long it took and what it did to memory:
 //   npm run hostile
 // Figures go to stdout and bench/hostile.md.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +75,48 @@ for (const { name, body } of DOCUMENTS) {
   console.log(row);
   rows.push(row);
 }
+// Distinct requests that the server's own caches and registries would each keep: answers, compiled
+// documents, persisted queries and metrics series must all stay bounded however many a client sends.
+const floodRows: string[] = [];
+{
+  const lists = ['2024', '2025', '2023'].map(
+    (year, i) => `l${i}: events(first: 100, filter: { from: "${year}-01-01" }) { nodes { id title summary participants { role actor { id name aliases } } citations { quote source { id title } } } }`,
+  );
+  const get = (i: number) =>
+    fetch(`${url}?${new URLSearchParams({ query: `query Flood${i} { ${lists.join(' ')} }` })}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
+  // Run twice with fresh requests: what is bounded grows in the first round and hardly in the second.
+  // The heap after a full collection (`npm run hostile` runs Node with --expose-gc): RSS, which includes PGlite's, is too noisy here.
+  const liveHeap = () => (globalThis.gc?.(), process.memoryUsage().heapUsed);
+  const flood = async (name: string, count: number, send: (i: number) => Promise<Response>, from = 0) => {
+    const heap = liveHeap();
+    let bytes = 0;
+    for (let i = from; i < from + count; i++) bytes += (await (await send(i)).text()).length;
+    const row = `| ${name} | ${count} | ${(bytes / count / 1024).toFixed(0)} KB | ${mb(liveHeap() - heap)} MB |`;
+    console.log(row);
+    floodRows.push(row);
+  };
+  await flood('distinct GETs of three lists of events (cached answers, parsed documents)', 400, get);
+  await flood('400 more such GETs', 400, get, 400);
+  const twice = async (i: number) => {
+    const body = JSON.stringify({ query: `query Twice${i} { ${lists.join(' ')} }` });
+    await (await post(body)).text();
+    return post(body);
+  };
+  await flood('distinct documents POSTed twice each (compiled at the second run)', 200, twice);
+  await flood('200 more such documents', 200, twice, 200);
+  const padded = (i: number) => {
+    const query = `query Padded${i} { __typename }${' '.repeat(900_000)}`;
+    return post(JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } } }));
+  };
+  await flood('automatically persisted queries of 900 KB each (whitespace costs no tokens)', 150, padded);
+  await flood('150 more such queries', 150, padded, 150);
+  const metricsBefore = (await (await fetch(url.replace('/graphql', '/metrics'))).text()).length;
+  await flood('operation names made up (metrics series)', 300, (i) => post(JSON.stringify({ query: `query Made${i}Up { __typename }` })));
+  const metricsAfter = (await (await fetch(url.replace('/graphql', '/metrics'))).text()).length;
+  const row = `| \`/metrics\` after the made-up names | | | ${(metricsBefore / 1024).toFixed(0)} KB before, ${(metricsAfter / 1024).toFixed(0)} KB after |`;
+  console.log(row);
+  floodRows.push(row);
+}
 // The server must still answer, and the process must not hold on to what the refused requests cost.
 const health = await post(JSON.stringify({ query: '{ __typename }' }));
 console.log(`health afterwards: ${health.status}; RSS ${mb(process.memoryUsage().rss)} MB`);
@@ -94,6 +137,15 @@ writeFileSync(
     ...rows,
     '',
     `Afterwards \`{ __typename }\` answered ${health.status}.`,
+    '',
+    '## Floods of distinct requests',
+    '',
+    'Each request of a flood differs from the others, so anything the server keeps per document, answer or name would grow',
+    'with the flood; the caches are bounded by count and size instead (README, Reliability).',
+    '',
+    '| flood | requests | answer, average | live heap growth over the flood |',
+    '| --- | ---: | ---: | ---: |',
+    ...floodRows,
     '',
   ].join('\n'),
 );
