@@ -280,7 +280,7 @@ describe('the parsed-document cache', () => {
 });
 
 describe('compiled execution', () => {
-  it(`compiles a document only after ${RUNS_BEFORE_COMPILING} runs, and never one of several operations or too long to keep`, () => {
+  it(`compiles a document from its run ${RUNS_BEFORE_COMPILING + 1} on, and never one of several operations or too long to keep`, () => {
     const compiles = compilesAfterRuns(RUNS_BEFORE_COMPILING);
     const decisions = (document: ReturnType<typeof parse>) => Array.from({ length: RUNS_BEFORE_COMPILING + 2 }, () => compiles({ document }));
     expect(decisions(parse('{ __typename }'))).toEqual([...Array<boolean>(RUNS_BEFORE_COMPILING).fill(false), true, true]);
