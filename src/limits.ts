@@ -5,7 +5,8 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import { type DocumentNode, getOperationAST, GraphQLError, type GraphQLSchema, validate } from 'graphql';
-import { _createLRUCache, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { OperationLimits } from './config.js';
 import { ErrorCode, limitExceeded } from './errors.js';
 
@@ -44,7 +45,8 @@ export const MAX_CACHED_DOCUMENTS = 64;
  * to refuse again).
  */
 export function boundedParserCache() {
-  const documents = _createLRUCache<DocumentNode>({ max: MAX_CACHED_DOCUMENTS });
+  // For an hour at most, as Yoga's own cache keeps them.
+  const documents = new LRUCache<string, DocumentNode>({ max: MAX_CACHED_DOCUMENTS, ttl: 60 * 60_000 });
   return {
     documentCache: {
       get: (key: string) => documents.get(key),

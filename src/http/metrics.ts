@@ -47,11 +47,12 @@ export function useMetrics(knownOperationNames: readonly string[] = []): Plugin 
     registers: [registry],
   });
   const started = new WeakMap<Request, number>();
-  const labelledNames = new Set(knownOperationNames);
+  const known = new Set(knownOperationNames);
+  const others = new Set<string>();
   const nameLabel = (name: string) => {
-    if (labelledNames.has(name)) return name;
-    if (name.length > MAX_LABELLED_NAME_LENGTH || labelledNames.size >= knownOperationNames.length + MAX_LABELLED_OPERATION_NAMES) return OTHER_OPERATIONS;
-    labelledNames.add(name);
+    if (known.has(name) || others.has(name)) return name;
+    if (name.length > MAX_LABELLED_NAME_LENGTH || others.size >= MAX_LABELLED_OPERATION_NAMES) return OTHER_OPERATIONS;
+    others.add(name);
     return name;
   };
   const labelsOf = (request: Request) => {

@@ -4,7 +4,7 @@ import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import stableStringify from 'fast-json-stable-stringify';
 import { type Cache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import { _createLRUCache, type Plugin, processRegularResult } from 'graphql-yoga';
+import { type Plugin, processRegularResult } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -132,8 +132,8 @@ function useEarlyHits(
   // same bound on length; no expiry, as the text decides. A hit's CPU in alternating runs
   // (bench/RESULTS.md): first page 28–31 µs, against 34–37 without; ten node lookups, a 1.2 KB
   // query string, 33–36 µs against 42–46.
-  const requested = _createLRUCache<RequestedOperation | false>({ max: 256, ttl: 0 });
-  const mediaTypes = _createLRUCache<JsonMediaType | 'none'>({ max: 64, ttl: 0 });
+  const requested = new LRUCache<string, RequestedOperation | false>({ max: 256 });
+  const mediaTypes = new LRUCache<string, JsonMediaType | 'none'>({ max: 64 });
   const mediaTypeFor = (accept: string): JsonMediaType | undefined => {
     let found = mediaTypes.get(accept);
     if (found === undefined) mediaTypes.set(accept, (found = jsonMediaType(accept) ?? 'none'));
