@@ -45,8 +45,11 @@ export async function findClaimsBySlugs(db: Kysely<DB>, slugs: readonly string[]
   return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)).execute();
 }
 
+/** By id: a claim's list has no other order. */
+const CLAIM_SORT_KEYS = ['claim.id'] as const;
+
 export async function findClaimsPage(db: Kysely<DB>, filter: ClaimFilter, request: PageRequest) {
-  return fetchPage(filteredClaims(db, filter).select(CLAIM_COLUMNS), ['claim.id'], 'asc', request);
+  return fetchPage(filteredClaims(db, filter).select(CLAIM_COLUMNS), CLAIM_SORT_KEYS, 'asc', request);
 }
 
 export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<number> {

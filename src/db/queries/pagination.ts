@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -51,8 +51,8 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
 ): Promise<Page<Row>> {
   const travel = request.backward ? flip(direction) : direction;
   let ordered = query;
-  if (request.cursor !== null) ordered = ordered.where(() => afterCursor(keys, travel, request.cursor!));
-  for (const key of keys) ordered = ordered.orderBy(sql.ref(key), travel);
+  if (request.cursor !== null) ordered = ordered.where(afterCursor(keys, travel, request.cursor));
+  for (const ref of sortKeySql(keys).refs) ordered = ordered.orderBy(ref, travel);
   const rows = await withCursorChecked(request, () => ordered.limit(request.limit + 1).execute());
   const page = rows.slice(0, request.limit);
   return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
@@ -60,7 +60,7 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
 
 /** A row's position in a list ordered by `keys`: the values its cursor encodes. */
 export function sortValues(row: object, keys: readonly string[]): (string | number)[] {
-  return keys.map((key) => (row as Record<string, string | number>)[outputName(key)]!);
+  return sortKeySql(keys).outputNames.map((name) => (row as Record<string, string | number>)[name]!);
 }
 
 /** How many rows a filtered query holds: the `totalCount` of its connection. */
@@ -83,9 +83,9 @@ export async function fetchPagesByParent<Row extends { parent_id: number }>(
   request: Omit<PageRequest, 'backward'>,
 ): Promise<Map<number, Page<Row>>> {
   let filtered = query;
-  if (request.cursor !== null) filtered = filtered.where(() => afterCursor(keys, direction, request.cursor!));
+  if (request.cursor !== null) filtered = filtered.where(afterCursor(keys, direction, request.cursor));
   // Numbered one level up, where the selected columns have their output names.
-  const order = sql.join(keys.map((key) => sql`${sql.ref(outputName(key))} ${sql.raw(direction)}`));
+  const order = sql.join(sortKeySql(keys).outputNames.map((name) => sql`${sql.ref(name)} ${sql.raw(direction)}`));
   const numbered = db
     .selectFrom(filtered.as('page_rows'))
     .selectAll()
@@ -111,15 +111,33 @@ export async function fetchPagesByParent<Row extends { parent_id: number }>(
 
 function afterCursor(keys: readonly string[], travel: SortDirection, cursor: readonly (string | number)[]): Expression<SqlBool> {
   if (cursor.length !== keys.length) throw new InvalidCursorError();
-  const tuple = (values: readonly Expression<unknown>[]) => sql.join(values);
-  return sql<SqlBool>`(${tuple(keys.map((key) => sql.ref(key)))}) ${sql.raw(travel === 'asc' ? '>' : '<')} (${tuple(
-    cursor.map((value) => sql.val(value)),
-  )})`;
+  // `sql.join` of plain values makes each one a parameter.
+  return sql<SqlBool>`(${sortKeySql(keys).tuple}) ${COMPARATORS[travel]} (${sql.join(cursor)})`;
 }
 
-/** `event.date_earliest` → `date_earliest`: a qualified sort key as the subquery outputs it. */
-function outputName(key: string): string {
-  return key.slice(key.lastIndexOf('.') + 1);
+const COMPARATORS = { asc: sql.raw('>'), desc: sql.raw('<') } as const;
+
+interface SortKeySql {
+  /** Each key as a column reference, for `order by`. */
+  readonly refs: readonly RawBuilder<unknown>[];
+  /** The keys as a row, `(a, b, id)`, for the keyset comparison. */
+  readonly tuple: RawBuilder<unknown>;
+  /** `event.date_earliest` → `date_earliest`: each key as a subquery outputs it, and as a row holds it. */
+  readonly outputNames: readonly string[];
+}
+
+// Sort keys are module constants, so their SQL is built once: built per request, the references
+// and the keyset predicate cost Kysely 5–8 µs of a 15–25 µs page query (measured in session 8).
+const sortKeySqlCache = new WeakMap<readonly string[], SortKeySql>();
+
+function sortKeySql(keys: readonly string[]): SortKeySql {
+  let built = sortKeySqlCache.get(keys);
+  if (built === undefined) {
+    const refs = keys.map((key) => sql.ref(key));
+    built = { refs, tuple: sql.join(refs), outputNames: keys.map((key) => key.slice(key.lastIndexOf('.') + 1)) };
+    sortKeySqlCache.set(keys, built);
+  }
+  return built;
 }
 
 function flip(direction: SortDirection): SortDirection {

@@ -62,8 +62,11 @@ export async function findSourceTextsByIds(db: Kysely<DB>, ids: readonly number[
   return db.selectFrom('source').select(['id', 'text']).where('id', '=', anyOf(ids)).execute();
 }
 
+const SOURCE_SORT_KEYS = ['source.id'] as const;
+const CITATION_SORT_KEYS = ['citation.id'] as const;
+
 export async function findSourcesPage(db: Kysely<DB>, filter: SourceFilter, request: PageRequest) {
-  return fetchPage(filteredSources(db, filter).select(SOURCE_COLUMNS), ['source.id'], 'asc', request);
+  return fetchPage(filteredSources(db, filter).select(SOURCE_COLUMNS), SOURCE_SORT_KEYS, 'asc', request);
 }
 
 export async function countSources(db: Kysely<DB>, filter: SourceFilter): Promise<number> {
@@ -110,7 +113,7 @@ export async function findCitationPagesBySourceIds(db: Kysely<DB>, sourceIds: re
     .select(CITATION_COLUMNS)
     .select('citation.source_id as parent_id')
     .where('citation.source_id', '=', anyOf(sourceIds));
-  return fetchPagesByParent(db, query, ['citation.id'], 'asc', request);
+  return fetchPagesByParent(db, query, CITATION_SORT_KEYS, 'asc', request);
 }
 
 export async function countCitationsBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {
