@@ -126,8 +126,9 @@ interface SortKeySql {
   readonly outputNames: readonly string[];
 }
 
-// Sort keys are module constants, so their SQL is built once: built per request, the references
-// and the keyset predicate cost Kysely 5–8 µs of a 15–25 µs page query (measured in session 8).
+// Sort keys are module constants, so their SQL is built once per list. Built per request, the
+// references and the keyset predicate took Kysely 6–9 µs of the 22–28 µs it spent building the
+// deep page's statement (bench/RESULTS.md, eighth session).
 const sortKeySqlCache = new WeakMap<readonly string[], SortKeySql>();
 
 function sortKeySql(keys: readonly string[]): SortKeySql {
