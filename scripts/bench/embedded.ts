@@ -5,18 +5,18 @@
 //   npm run bench:embedded -- [--runs 3]
 // Writes its section of bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFlags } from './start-command.js';
+import { median, RESULTS_FILE, writeSection } from './results-file.js';
+import { benchNode, startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, out: { type: 'string', default: RESULTS_FILE } } });
 const RUNS = Number(values.runs);
 // The same Node as the HTTP benchmark when it has been fetched, else this one.
-const BENCH_NODE = path.join(ROOT, 'node_modules/.cache/bench-tools/node_modules/node/bin/node');
-const node = existsSync(BENCH_NODE) ? BENCH_NODE : process.execPath;
+const node = benchNode();
 const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
 // The same build as `npm start`'s: the bundled dist/main.js.
 execFileSync(node, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
@@ -55,7 +55,6 @@ function timed(snippet: string): number {
   return Number(execFileSync(node, ['--input-type=module', '-e', snippet], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1));
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 const cold: number[] = [];
 const warm: number[] = [];
 const schemaBuild: number[] = [];
@@ -96,10 +95,5 @@ const lines = [
   `| seed load into a migrated in-memory PGlite (\`loadSeeds\`) | ${median(seedLoad).toFixed(0)} |`,
   `| schema build (importing \`dist/schema/index.js\`, fresh process) | ${median(schemaBuild).toFixed(0)} |`,
 ];
-const START = '<!-- bench:embedded:start -->';
-const END = '<!-- bench:embedded:end -->';
-const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
-const [before, rest] = previous.includes(START) ? previous.split(START) : [`${previous}\n`, `${END}\n`];
-const after = rest!.slice(rest!.indexOf(END) + END.length);
-writeFileSync(values.out, `${before}${START}\n${lines.join('\n')}\n${END}${after}`);
+writeSection(values.out, 'embedded', lines);
 console.log(lines.join('\n'));

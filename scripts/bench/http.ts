@@ -4,7 +4,7 @@
 //   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
 //   npm run bench -- [--duration 5] [--rounds 3] [--cache] [--max-cost N] [--only timeline,chart]
 //                    [--variant="--enable-source-maps --heap-growing-percent=50"]
-// Systems alternate workload by workload; figures are medians over rounds.
+// Systems and workloads alternate, round by round; figures are medians over rounds.
 // Every response is checked for GraphQL errors, and a run with any measures
 // nothing. Statements per request are counted in a first pass through a TCP
 // proxy that counts the Query and Execute messages sent to Postgres; the timed
@@ -16,6 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { deepPageStart, eventsPage } from './pages.js';
+import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -32,7 +34,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // Adds a column: this server under other Node flags than `npm start`'s, alternating with it, to weigh a flag.
     variant: { type: 'string' },
-    out: { type: 'string', default: path.join(ROOT, 'bench/RESULTS.md') },
+    out: { type: 'string', default: RESULTS_FILE },
   },
 });
 const DURATION = Number(values.duration);
@@ -232,10 +234,9 @@ async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor:
   // A person's full name with one letter changed: a misspelt name as a user types it.
   const person = await one(`select name from actor where id = (select min(id) from actor where id >= 12345 and kind = 'PERSON' and name ~ '^[A-Za-z]+ [A-Za-z]+$')`);
   const misspelt = String(person.name).replace(/([aeiou])([^aeiou]*)$/, (_, vowel: string, rest: string) => `${vowel === 'a' ? 'o' : 'a'}${rest}`);
-  const deep = await one(`select id, date_earliest::text as e, date_latest::text as l from event order by date_earliest, date_latest, id offset 499999 limit 1`);
+  const deep = await deepPageStart(database);
   const ids: number[] = (await database.query(`select (1 + (i * 7919) % 1000000) as id from generate_series(1, 10) i`)).rows.map((r) => r.id);
   const [from, to] = ['2024-01-01', '2024-12-31'];
-  const ourCursor = Buffer.from(JSON.stringify(['events-DATE', deep.e, deep.l, deep.id]), 'utf8').toString('base64url');
   // PostGraphile 5's own cursor for the same row, in the same order (its format: base64 of [digest, ...values]).
   const pglCursor = async (url: string) => {
     const body = await postJson(url, {
@@ -245,8 +246,6 @@ async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor:
   };
   const PGL_ORDER = 'orderBy: [DATE_EARLIEST_ASC, DATE_LATEST_ASC, PRIMARY_KEY_ASC]';
   const PGL_RANGE = `dateLatest: { greaterThanOrEqualTo: "${from}" }, dateEarliest: { lessThanOrEqualTo: "${to}", greaterThanOrEqualTo: "2022-12-31" }`;
-  const pageOf = (after: string | null) =>
-    `{ events(first: 20${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title date { precision earliest latest } } } pageInfo { hasNextPage } } }`;
   const pglPageOf = (after: string | null) =>
     `{ events(first: 20, ${PGL_ORDER}${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title dateEarliest dateLatest datePrecision } } pageInfo { hasNextPage } } }`;
   const list: Workload[] = [
@@ -307,12 +306,16 @@ async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor:
     {
       name: 'first-page',
       label: 'first page: 20 events by date',
-      bodies: { ours: { query: pageOf(null) }, postgraphile: { query: pglPageOf(null) }, floor: { op: 'page', args: { after: null, first: 20 } } },
+      bodies: { ours: { query: eventsPage(null) }, postgraphile: { query: pglPageOf(null) }, floor: { op: 'page', args: { after: null, first: 20 } } },
     },
     {
       name: 'deep-page',
       label: 'deep page: 20 events after the 500,000th',
-      bodies: { ours: { query: pageOf(ourCursor) }, postgraphile: { query: pglPageOf('%PGL_CURSOR%') }, floor: { op: 'page', args: { after: [deep.e, deep.l, deep.id], first: 20 } } },
+      bodies: {
+        ours: { query: eventsPage(deep.cursor) },
+        postgraphile: { query: pglPageOf('%PGL_CURSOR%') },
+        floor: { op: 'page', args: { after: [deep.earliest, deep.latest, deep.id], first: 20 } },
+      },
     },
   ];
   return Object.assign(list, { pglCursor });
@@ -364,12 +367,6 @@ function wrk(url: string, body: unknown, connections: number, seconds: number, m
     requests: Number(/(\d+) requests in/.exec(output)![1]),
   };
 }
-
-const median = (list: number[]) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 // ---------------------------------------------------------------- main
 const node = ensureTools();
@@ -431,8 +428,11 @@ log(`pass 2: ${ROUNDS} rounds × ${list.length} workloads, ${DURATION} s per run
 running = await startAll(specs, DATABASE, 4720);
 const results = new Map<string, { c1: Run[]; c16: Run[]; cpu: number[] }>();
 for (let round = 0; round < ROUNDS; round++) {
-  for (const workload of list) {
-    const order = round % 2 === 0 ? running : [...running].reverse();
+  // Workloads alternate too: run in a fixed order, a machine growing busier during a round counts
+  // against the later ones (the deep page, after the first, lost 10-18% in three rounds of five).
+  const reversed = round % 2 === 1;
+  for (const workload of reversed ? [...list].reverse() : list) {
+    const order = reversed ? [...running].reverse() : running;
     for (const system of order) {
       const body = workload.bodies[bodyKey(system.spec)];
       if (!body) continue;
@@ -503,12 +503,6 @@ lines.push('', `Peak RSS: ${specs.map((s) => `${s.name} ${fmt(rss.get(s.key), 0)
 lines.push('', `Cost of each operation on this server (\`extensions.cost.requested\`): ${list.map((w) => `${w.name} ${costs.get(w.name) ?? '—'}`).join(', ')}.`);
 if (!values.cache) lines.push('', 'The response cache was not measured in this run (pass `--cache`).');
 
-const START = '<!-- bench:http:start -->';
-const END = '<!-- bench:http:end -->';
-const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`;
-const [before, rest] = previous.includes(START) ? previous.split(START) : [`${previous}\n`, `${END}\n`];
-const after = rest!.slice(rest!.indexOf(END) + END.length);
-mkdirSync(path.dirname(values.out), { recursive: true });
-writeFileSync(values.out, `${before}${START}\n${lines.join('\n')}\n${END}${after}`);
+writeSection(values.out, 'http', lines);
 console.log(lines.join('\n'));
 log(`wrote ${path.relative(ROOT, values.out)}`);

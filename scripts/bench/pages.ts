@@ -1,0 +1,16 @@
+// The first and the deep page of events, as the benchmarks send them to this server.
+import type pg from 'pg';
+
+/** Twenty events by date, with their cursors; after `after` when given. */
+export function eventsPage(after: string | null): string {
+  return `{ events(first: 20${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title date { precision earliest latest } } } pageInfo { hasNextPage } } }`;
+}
+
+/** The 500,000th event by date, where the deep page starts: its sort-key values and this server's cursor for it. */
+export async function deepPageStart(database: pg.Client): Promise<{ earliest: string; latest: string; id: number; cursor: string }> {
+  const { e, l, id } = (
+    await database.query(`select id, date_earliest::text as e, date_latest::text as l from event order by date_earliest, date_latest, id offset 499999 limit 1`)
+  ).rows[0];
+  // The encoding src/schema/pagination.ts gives the events list's cursors.
+  return { earliest: e, latest: l, id, cursor: Buffer.from(JSON.stringify(['events-DATE', e, l, id]), 'utf8').toString('base64url') };
+}
