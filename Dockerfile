@@ -25,4 +25,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # The flags of `npm start`: stack traces into src/, a young generation of 64 MB rather than 128, and
 # an old one that grows by half, not by V8's default: peak memory over the whole benchmark 254 MB,
 # against 313 MB with the old generation's flag alone and 499 MB with neither (bench/RESULTS.md).
+# No allocation-site pretenuring: V8 would move a request's rows and answer, alive at each scavenge,
+# straight into the old generation; without it timelines and escalations take 15-37% less CPU.
 CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "--heap-growing-percent=50", "--no-allocation-site-pretenuring", "dist/main.js"]

@@ -18,13 +18,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { deepPageStart, eventsPage } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
-import { startFlags } from './start-command.js';
+import { BENCH_DATABASE, benchServerEnv, startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HERE = import.meta.dirname;
 const { values } = parseArgs({
   options: {
-    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_1m' },
+    database: { type: 'string', default: BENCH_DATABASE },
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     // Adds a column: the same operations sent as GETs, which the server's response cache serves after one warm-up.
@@ -117,22 +117,11 @@ const bodyKey = (spec: SystemSpec) => (spec.key === 'cache' || spec.key === 'var
 
 function systems(node: string): SystemSpec[] {
   const quiet = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
-  // No rate limit (PostGraphile has none; every request of the bench comes from one address), the
-  // in-process response cache (no REDIS_URL), and MAX_COST raised only when asked.
-  const { REDIS_URL: _redis, ...env } = process.env;
+  // No rate limit (PostGraphile has none either), and MAX_COST raised only when asked.
   const ours = (databaseUrl: string, port: number, flags = startFlags()) =>
     spawn(node, [...flags, 'dist/main.js'], {
       cwd: ROOT,
-      env: {
-        ...env,
-        ...(values['max-cost'] ? { MAX_COST: values['max-cost'] } : {}),
-        RATE_LIMIT_POINTS: '0',
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-      },
+      env: benchServerEnv(databaseUrl, port, values['max-cost'] ? { MAX_COST: values['max-cost'] } : {}),
       ...quiet,
     });
   const list: SystemSpec[] = [{ name: 'this server', key: 'ours', start: ours }];

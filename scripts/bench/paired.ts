@@ -19,12 +19,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { deepPageStart, eventsPage } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
-import { benchNode, startFlags } from './start-command.js';
+import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
   options: {
-    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_1m' },
+    database: { type: 'string', default: BENCH_DATABASE },
     blocks: { type: 'string', default: '400' },
     'block-size': { type: 'string', default: '50' },
     port: { type: 'string', default: '4790' },
@@ -47,12 +47,7 @@ const bodies: Record<PageName, string> = { first: JSON.stringify({ query: events
 const node = benchNode();
 const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
 execFileSync(node, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
-const { REDIS_URL: _redis, ...env } = process.env;
-const server = spawn(node, [...startFlags(), 'dist/main.js'], {
-  cwd: ROOT,
-  env: { ...env, RATE_LIMIT_POINTS: '0', DATABASE_URL: values.database, PORT: values.port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = spawn(node, [...startFlags(), 'dist/main.js'], { cwd: ROOT, env: benchServerEnv(values.database, values.port), stdio: ['ignore', 'ignore', 'inherit'] });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 

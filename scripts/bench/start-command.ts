@@ -18,3 +18,24 @@ export function benchNode(): string {
   const fetched = path.join(ROOT, 'node_modules/.cache/bench-tools/node_modules/node/bin/node');
   return existsSync(fetched) ? fetched : process.execPath;
 }
+
+/** The database `npm run gen` fills for the benchmarks: BENCH_DATABASE_URL, or bench_1m on the local Postgres. */
+export const BENCH_DATABASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_1m';
+
+/**
+ * The environment this server runs under in the benchmarks: no rate limit (every request comes
+ * from one address), the in-process response cache (no REDIS_URL), loopback, quiet logs.
+ */
+export function benchServerEnv(databaseUrl: string, port: number | string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redis, ...env } = process.env;
+  return {
+    ...env,
+    ...extra,
+    RATE_LIMIT_POINTS: '0',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
+}
