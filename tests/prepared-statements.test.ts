@@ -69,6 +69,36 @@ describe.runIf(testEngine.engine === 'postgres')('prepared statements on Postgre
     expect(participants?.plans).toBe(2);
   });
 
+  it('keeps one plan for a page, first or after a cursor: its limit is in the text', async () => {
+    const database = await openSeededDatabase({ poolSize: 1 });
+    const server = await openTestServer({ database });
+    try {
+      const pageAfter = (cursor: string | null) =>
+        `{ events(first: 3${cursor ? `, after: "${cursor}"` : ''}) { edges { cursor node { id } } } }`;
+      const { events } = dataOf(await server.query(pageAfter(null)));
+      const cursor = events.edges[1].cursor as string;
+      // Postgres weighs a generic plan against the custom plans of a statement's first five runs.
+      for (let run = 0; run < 8; run++) {
+        expect(dataOf(await server.query(pageAfter(null))).events.edges).toEqual(events.edges);
+        expect(dataOf(await server.query(pageAfter(cursor))).events.edges[0]).toEqual(events.edges[2]);
+      }
+      const { rows } = await sql<{ statement: string; generic_plans: number }>`
+        select statement, generic_plans from pg_prepared_statements
+        where from_sql = false and statement like '%from "event"%order by%'`.execute(database.db);
+      // The first page and the page after the cursor: with `limit $n`, Postgres prices a generic plan
+      // as if a tenth of the table were read, and on a large one plans every run again.
+      expect(rows.filter((row) => row.statement.includes(') > ('))).toHaveLength(1);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.statement).toMatch(/ limit 4$/);
+        expect(row.generic_plans, row.statement).toBeGreaterThan(0);
+      }
+    } finally {
+      await server.close();
+      await database.close();
+    }
+  });
+
   it('prepares nothing when turned off (DB_PREPARED_STATEMENTS=false)', async () => {
     expect(await preparedAfterTwoPages(false)).toEqual([]);
   });

@@ -4,8 +4,10 @@ import { CancellableClient } from './cancellation.js';
 /**
  * How many distinct statement texts are prepared; later ones run unnamed. Our
  * queries come from a fixed set of code paths and filters (a few dozen texts;
- * lists are one array parameter, see `anyOf`), so this bounds only what a
- * client inventing filter combinations could make each connection keep.
+ * lists are one array parameter, see `anyOf`), times the page sizes clients
+ * use (a page's limit is in its text, see `fetchPage`), so this bounds only
+ * what a client inventing filter combinations or page sizes could make each
+ * connection keep.
  */
 export const MAX_PREPARED_STATEMENTS = 500;
 
@@ -26,14 +28,25 @@ export class PreparingClient extends CancellableClient {
   // pg's overloads again; only `query(text, values)`, Kysely's call, is named.
   override query(...args: any[]): any {
     const [text, values] = args;
-    const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text) : undefined;
+    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text, values) : undefined;
     if (name === undefined) return super.query(...args);
     return super.query({ name, text, values } satisfies pg.QueryConfig, ...args.slice(2));
   }
 }
 
-function statementName(text: string): string | undefined {
+/**
+ * A statement without parameters is named too when it is one `select`, such as a first page
+ * (its limit is in the text). Any other such text stays on the simple protocol: only that runs a
+ * text of several statements (a migration's), and `begin` or `commit` gains nothing from a name.
+ */
+function isOneSelect(text: string): boolean {
+  return text.startsWith('select ') && !text.includes(';');
+}
+
+function statementName(text: string, values: readonly unknown[]): string | undefined {
   let name = names.get(text);
-  if (name === undefined && names.size < MAX_PREPARED_STATEMENTS) names.set(text, (name = `kb${names.size}`));
+  if (name === undefined && names.size < MAX_PREPARED_STATEMENTS && (values.length > 0 || isOneSelect(text))) {
+    names.set(text, (name = `kb${names.size}`));
+  }
   return name;
 }

@@ -53,7 +53,11 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   let ordered = query;
   if (request.cursor !== null) ordered = ordered.where(afterCursor(keys, travel, request.cursor));
   for (const ref of sortKeySql(keys).refs) ordered = ordered.orderBy(ref, travel);
-  const rows = await withCursorChecked(request, () => ordered.limit(request.limit + 1).execute());
+  // The limit is written into the text, not sent as a parameter: with `limit $n` Postgres cannot
+  // price a generic plan (it assumes a tenth of the table) and plans the page again at every run,
+  // 20–30 µs each; with `limit 21` it keeps one plan per connection (bench/RESULTS.md, tenth
+  // session). A page size is 0–100, so a list's statement has at most 101 texts.
+  const rows = await withCursorChecked(request, () => ordered.limit(sql.lit(request.limit + 1)).execute());
   const page = rows.slice(0, request.limit);
   return { rows: request.backward ? page.reverse() : page, hasMore: rows.length > request.limit };
 }
