@@ -52,7 +52,7 @@ try {
   // up closes its connection long before its resolvers are done with the database.
   const inFlight = new Set<Promise<unknown>>();
   const server = http.createServer((request, response) => {
-    const handling = Promise.resolve(yoga(request, response));
+    const handling = Promise.resolve(yoga.httpListener(request, response));
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
   });

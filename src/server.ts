@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, Kind } from 'graphql';
@@ -16,8 +17,8 @@ import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
-import { httpPlugins } from './http/plugins.js';
-import { operationOf, useRequestOperation } from './http/request-operation.js';
+import { type HttpLayer, httpPlugins } from './http/plugins.js';
+import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
 import { createRateLimit, RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
@@ -38,10 +39,21 @@ const REQUEST_ID_HEADER = 'x-request-id';
 
 export { EXAMPLE_OPERATIONS } from './http/examples.js';
 
-/** Builds the Yoga instance; listening is main.ts's job, so tests call `yoga.fetch` without a port. */
+/**
+ * Builds the Yoga instance, with the request listener main.ts serves it by
+ * (`httpListener`); listening is main.ts's job, so tests call `yoga.fetch`
+ * without a port.
+ */
 export function createServer({ db, logger, config = loadConfig({}), redis = null, startup }: ServerOptions) {
   const rateLimit = config.rateLimit ? createRateLimit(config.rateLimit, redis, logger) : null;
-  return createYoga<{}, Context>({
+  const http = httpPlugins({
+    db,
+    redis,
+    persistedOperationsOnly: config.persistedOperationsOnly,
+    responseCacheBytes: config.responseCacheMb * 1024 * 1024,
+    admit: rateLimit?.admit,
+  });
+  const yoga = createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
     logging: yogaLogger(logger),
@@ -69,15 +81,36 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       useCompiledExecution(),
       useRequestDeadline(config.timeouts.requestMs),
       useErrorCodes(requestId),
-      ...httpPlugins({
-        db,
-        redis,
-        persistedOperationsOnly: config.persistedOperationsOnly,
-        responseCacheBytes: config.responseCacheMb * 1024 * 1024,
-        admit: rateLimit?.admit,
-      }),
+      ...http.plugins,
     ],
   });
+  return Object.assign(yoga, { httpListener: nodeRequestListener(yoga, http, logger) });
+}
+
+/**
+ * Answers a GET from the response cache before Yoga's Fetch adapter sees it
+ * (src/http/response-cache.ts says which, and why), with the request id, log
+ * line and metrics Yoga's hooks would give it; hands every other request to Yoga.
+ */
+function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerResponse) => unknown, http: HttpLayer, logger: Logger) {
+  const declined = (error: unknown) => {
+    logger.warn({ err: error }, 'looking a cached answer up failed; answering through Yoga');
+    return null;
+  };
+  return (request: IncomingMessage, response: ServerResponse): unknown => {
+    const started = performance.now();
+    const lookup = http.cachedAnswer(request);
+    if (lookup === null) return yoga(request, response);
+    return lookup.catch(declined).then((answer) => {
+      if (answer === null) return yoga(request, response);
+      const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
+      response.writeHead(200, { ...answer.headers, 'content-length': answer.body.length, [REQUEST_ID_HEADER]: id });
+      response.end(answer.body);
+      const ms = performance.now() - started;
+      logRequest(logger, { requestId: id, method: 'GET', path: GRAPHQL_PATH, operation: answer.operationName, status: 200, ms });
+      http.observe({ operationName: answer.operationName, method: 'GET', status: 200 }, ms / 1000);
+    });
+  };
 }
 
 /**
@@ -173,11 +206,13 @@ function yogaLogger(logger: Logger): YogaLogger {
 
 function requestId(request: Request): string {
   let id = requestIds.get(request);
-  if (id === undefined) {
-    id = request.headers.get(REQUEST_ID_HEADER)?.slice(0, 200) || randomUUID();
-    requestIds.set(request, id);
-  }
+  if (id === undefined) requestIds.set(request, (id = requestIdOf(request.headers.get(REQUEST_ID_HEADER))));
   return id;
+}
+
+/** The caller's id, cut to 200 characters, or a new one. */
+function requestIdOf(header: string | string[] | null | undefined): string {
+  return (Array.isArray(header) ? header[0] : header)?.slice(0, 200) || randomUUID();
 }
 
 function requestLogger(logger: Logger, request: Request): Logger {
@@ -207,17 +242,28 @@ function useRequestLogging(logger: Logger): Plugin {
       const start = started.get(request);
       const path = start?.path ?? new URL(request.url).pathname;
       const operation = operationOf(request);
-      logger[QUIET_PATHS.has(path) ? 'debug' : 'info'](
-        {
-          requestId: id,
-          method: request.method,
-          path,
-          operation: operation?.name ?? (operation?.type && `anonymous ${operation.type}`),
-          status: response.status,
-          ms: start === undefined ? undefined : Math.round((performance.now() - start.at) * 10) / 10,
-        },
-        'request',
-      );
+      logRequest(logger, {
+        requestId: id,
+        method: request.method,
+        path,
+        operation: operation?.name ?? (operation?.type && `anonymous ${operation.type}`),
+        status: response.status,
+        ms: start === undefined ? undefined : performance.now() - start.at,
+      });
     },
   };
+}
+
+interface RequestLogLine {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: string | undefined;
+  readonly status: number;
+  readonly ms: number | undefined;
+}
+
+function logRequest(logger: Logger, line: RequestLogLine): void {
+  const level = QUIET_PATHS.has(line.path) ? 'debug' : 'info';
+  if (logger.isLevelEnabled(level)) logger[level]({ ...line, ms: line.ms === undefined ? undefined : Math.round(line.ms * 10) / 10 }, 'request');
 }

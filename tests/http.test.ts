@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,30 +133,6 @@ describe('HTTP caching of GET queries', () => {
     expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
   });
 
-  it('answers a hit before parsing exactly as the full pipeline would, for every Accept', async () => {
-    const yoga = serverWith();
-    const query = 'query Pair($n: Int) { events(first: $n) { nodes { title date { iso } } } }';
-    const url = getUrl(query, { operationName: 'Pair', variables: JSON.stringify({ n: 2 }) });
-    // `extensions` keeps a request out of the early answer (a persisted query's hash goes there), not out of the cache.
-    const throughPipeline = `${url}&extensions=${encodeURIComponent('{}')}`;
-    const accepts = [undefined, '*/*', 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9', 'application/json; charset=latin1', 'text/event-stream', 'text/html'];
-    const seen = (response: Response) => {
-      // Every request spends a point of its rate-limit budget (tests/rate-limit.test.ts), so what is left differs.
-      const headers = Object.fromEntries([...response.headers].filter(([name]) => !['date', 'x-request-id', 'ratelimit-remaining'].includes(name)));
-      return response.text().then((body) => ({ status: response.status, headers, body }));
-    };
-    const miss = await seen(await yoga.fetch(url));
-    expect(miss.status).toBe(200);
-    statements.splice(0);
-    for (const accept of accepts) {
-      const headers: Record<string, string> = accept === undefined ? {} : { accept };
-      const early = await seen(await yoga.fetch(url, { headers }));
-      expect(early, accept).toEqual(await seen(await yoga.fetch(throughPipeline, { headers })));
-      if (accept === undefined) expect(withoutCost(JSON.parse(early.body))).toEqual(withoutCost(JSON.parse(miss.body)));
-    }
-    expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
-  });
-
   it('still refuses a cached query sent without a CSRF header', async () => {
     const yoga = createServer({ db: database.db, logger });
     const url = getUrl('{ events(first: 1) { nodes { title } } }');
@@ -214,6 +193,143 @@ describe('HTTP caching of GET queries', () => {
       expect(after.headers.get('etag')).not.toBe(etag);
     } finally {
       await loadSeeds(database.db, seeds, 'reset');
+    }
+  });
+});
+
+/**
+ * The server as main.ts serves it, on a loopback port. Each answer says whether the
+ * cached-answer path wrote it, before Yoga: that path writes its head as
+ * `writeHead(200, headers)`, Yoga's adapter with a status text or with none.
+ */
+async function listening(options: Partial<ServerOptions> = {}) {
+  const yoga = createServer({ db: database.db, logger, ...options });
+  const early = new Set<string>();
+  const server = http.createServer((request: IncomingMessage, response: ServerResponse) => {
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.writeHead = ((...args: unknown[]) => {
+      if (args.length === 2 && typeof args[1] === 'object') early.add(String(request.headers['x-test-id']));
+      return writeHead(...args);
+    }) as typeof response.writeHead;
+    void yoga.httpListener(request, response);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let sent = 0;
+  /** The answer, its body decoded, and whether the cached-answer path wrote it. */
+  const request = async (path: string, headers: Record<string, string> = {}) => {
+    const id = String(++sent);
+    const reply = await new Promise<IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path, headers: { 'x-test-id': id, ...headers } }, resolve).on('error', reject),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of reply) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const encoding = reply.headers['content-encoding'];
+    const body = (encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : encoding === 'deflate' ? inflateSync(bytes) : bytes).toString();
+    return { status: reply.statusCode!, headers: reply.headers, body, early: early.has(id) };
+  };
+  return {
+    request,
+    get: (params: Record<string, string>, headers: Record<string, string> = {}) => request(`/graphql?${new URLSearchParams(params)}`, headers),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** What two answers must share: their status, body and headers, but those that differ by request or by how the body is framed. */
+const comparable = ({ status, headers, body }: { status: number; headers: http.IncomingHttpHeaders; body: string }) => ({
+  status,
+  body,
+  headers: Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !['date', 'x-request-id', 'ratelimit-remaining', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)),
+  ),
+});
+
+describe('cached answers over HTTP, ahead of Yoga', () => {
+  const CSRF = { 'x-graphql-yoga-csrf': '1' };
+  const params = { query: 'query Pair($n: Int) { events(first: $n) { nodes { title date { iso } } } }', operationName: 'Pair', variables: JSON.stringify({ n: 2 }) };
+  // `extensions` keeps a request from the cached-answer path (a persisted query's hash goes there), not from the cache.
+  const throughYoga = { ...params, extensions: '{}' };
+
+  it('answers a hit as Yoga would, for every Accept and Accept-Encoding, and running nothing', async () => {
+    const server = await listening();
+    try {
+      const miss = await server.get(params, CSRF);
+      expect(miss).toMatchObject({ status: 200, early: false });
+      statements.splice(0);
+      const accepts = [undefined, '*/*', 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9', 'application/json; charset=latin1', 'text/event-stream', 'text/html'];
+      const encodings = [undefined, 'gzip', 'gzip, deflate, br', 'br', 'deflate', 'br;q=1, gzip;q=0.5', 'identity', 'zstd, gzip', 'deflate-raw'];
+      for (const accept of accepts) {
+        // GraphiQL's page, 9 MB, is not worth compressing in every encoding here.
+        for (const encoding of accept === 'text/html' ? [undefined] : encodings) {
+          const headers = { ...CSRF, ...(accept === undefined ? {} : { accept }), ...(encoding === undefined ? {} : { 'accept-encoding': encoding }) };
+          const early = await server.get(params, headers);
+          const pipeline = await server.get(throughYoga, headers);
+          expect(comparable(early), `${accept} / ${encoding}`).toEqual(comparable(pipeline));
+          expect(pipeline.early).toBe(false);
+          // What Yoga answers otherwise than as one JSON document (a stream, an error), and zstd and deflate-raw, are left to it.
+          const answersEarly = !['application/json; charset=latin1', 'text/event-stream', 'text/html'].includes(accept ?? '') && !['zstd, gzip', 'deflate-raw'].includes(encoding ?? '');
+          expect(early.early, `${accept} / ${encoding}`).toBe(answersEarly);
+          if (accept === undefined && encoding === undefined) expect(withoutCost(JSON.parse(early.body))).toEqual(withoutCost(JSON.parse(miss.body)));
+        }
+      }
+      expect(statements.filter((statement) => !statement.includes('seed_state'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('leaves CORS, If-None-Match and requests without a CSRF header to Yoga', async () => {
+    const server = await listening();
+    try {
+      const miss = await server.get(params, CSRF);
+      const etag = miss.headers.etag!;
+      const crossOrigin = await server.get(params, { ...CSRF, origin: 'https://dashboard.example' });
+      expect(crossOrigin).toMatchObject({ status: 200, early: false });
+      expect(crossOrigin.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+      expect(crossOrigin.headers.etag).toBe(etag);
+      expect(await server.get(params, { ...CSRF, 'if-none-match': etag })).toMatchObject({ status: 304, early: false, body: '' });
+      expect(await server.get(params)).toMatchObject({ status: 403, early: false });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('logs and counts an early answer as any other, with the caller\'s request id', async () => {
+    const server = await listening();
+    try {
+      await server.get(params, CSRF);
+      logLines.splice(0);
+      const hit = await server.get(params, { ...CSRF, 'x-request-id': 'early-1' });
+      expect(hit).toMatchObject({ status: 200, early: true });
+      expect(hit.headers['x-request-id']).toBe('early-1');
+      expect(logLines.find((line) => line.msg === 'request' && line.requestId === 'early-1')).toMatchObject({ level: 30, method: 'GET', path: '/graphql', operation: 'Pair', status: 200 });
+      const metrics = (await server.request('/metrics')).body;
+      expect(metrics).toMatch(/graphql_envelop_request\{operationName="Pair",operationType="unknown"\} 1/);
+      expect(metrics).toMatch(/graphql_yoga_http_duration_count\{operationName="Pair",operationType="unknown",method="GET",statusCode="200"\} 1/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('charges an early answer one point of its client\'s budget, and leaves it to Yoga past the budget', async () => {
+    const server = await listening({ config: loadConfig({ RATE_LIMIT_POINTS: '15', RATE_LIMIT_WINDOW_SECONDS: '60' }) });
+    try {
+      // The miss runs the query, and is charged what it costs.
+      const miss = await server.get(params, CSRF);
+      const left = 15 - JSON.parse(miss.body).extensions.cost.requested;
+      expect(miss.headers['ratelimit-remaining']).toBe(String(left));
+      for (let remaining = left - 1; remaining >= 0; remaining--) {
+        const hit = await server.get(params, CSRF);
+        expect(hit).toMatchObject({ status: 200, early: true });
+        expect(hit.headers).toMatchObject({ 'ratelimit-limit': '15', 'ratelimit-remaining': String(remaining) });
+      }
+      const refused = await server.get(params, CSRF);
+      expect(refused).toMatchObject({ status: 429, early: false });
+      expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await server.close();
     }
   });
 });
@@ -344,6 +460,24 @@ describe('with Redis, each request', () => {
     await redis.ping();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(answerLookups).toEqual([miss.headers.get('etag')!, miss.headers.get('etag')!].map((etag) => `${prefix}${etag}`));
+  });
+
+  it('looks its answer up once over HTTP too, whether the answer comes ahead of Yoga or through it', async () => {
+    answerLookups.splice(0);
+    const server = await listening({ redis });
+    try {
+      const params = { query: '{ sources(first: 4) { nodes { slug } } }' };
+      const miss = await server.get(params, { 'x-graphql-yoga-csrf': '1' });
+      expect(miss).toMatchObject({ status: 200, early: false });
+      const hit = await server.get(params, { 'x-graphql-yoga-csrf': '1', 'accept-encoding': 'gzip' });
+      expect(hit).toMatchObject({ status: 200, early: true, headers: { 'content-encoding': 'gzip', etag: miss.headers.etag } });
+      expect(withoutCost(JSON.parse(hit.body))).toEqual(withoutCost(JSON.parse(miss.body)));
+      await redis.ping();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(answerLookups).toEqual([miss.headers.etag!, miss.headers.etag!].map((etag) => `${prefix}${etag}`));
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, deflate, gzip } from 'node:zlib';
 import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import stableStringify from 'fast-json-stable-stringify';
 import { type Cache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import { type Plugin, processRegularResult } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -12,9 +15,8 @@ import type { DB } from '../db/database.js';
 import { CSRF_HEADERS } from '../browser-safety.js';
 import { findSeedDigest } from '../db/queries/seed-state.js';
 import { MAX_CACHED_DOCUMENT_LENGTH } from '../limits.js';
-import { GRAPHQL_PATH, noteRequestedOperation } from './request-operation.js';
-
-type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
+import { API_KEY_HEADER, type RateLimitClient } from '../rate-limit.js';
+import { GRAPHQL_PATH } from './request-operation.js';
 
 /** What an answer is cached by, besides the knowledge base's version. */
 type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'documentString' | 'operationName' | 'variableValues'>;
@@ -25,6 +27,11 @@ type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'docum
  * by Envelop's before executing: with Redis, three round trips for one miss.
  */
 const missedThisRequest = new AsyncLocalStorage<Set<string>>();
+/** The key a request missed before Yoga saw it (earlyAnswers), for its record of misses there. */
+const missedEarly = new WeakMap<IncomingMessage, Set<string>>();
+
+/** A cache between client and server must keep one copy per encoding and per format asked for. */
+const VARY = 'Accept, Accept-Encoding';
 
 /** How long this server keeps an answer; Redis expires it too. */
 export const RESPONSE_CACHE_TTL_MS = 5 * 60_000;
@@ -39,8 +46,8 @@ export interface ResponseCacheOptions {
   readonly maxBytes: number;
   /** How long the knowledge base's version is trusted before it is read again; a reseed shows within it. */
   readonly versionMaxAgeMs?: number;
-  /** Charges a request answered from the cache ahead of Yoga's parsing; false if over its budget (the rate limiter's `admit`). */
-  readonly admit?: (request: Request) => Promise<boolean>;
+  /** Charges a request answered from the cache ahead of Yoga: the RateLimit headers to send, or null if over its budget (the rate limiter's `admit`). */
+  readonly admit?: (client: RateLimitClient) => Promise<Readonly<Record<string, string>> | null>;
   /** Allow-list mode: a document sent in full must be refused, even one whose answer is cached. */
   readonly persistedOperationsOnly?: boolean;
 }
@@ -51,27 +58,33 @@ export interface ResponseCacheOptions {
  * keep it. Keys carry the digest of the seeds the database was loaded from,
  * so reseeding (even by another process) retires every cached answer and ETag.
  */
-export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 1000, admit, persistedOperationsOnly = false }: ResponseCacheOptions): Plugin[] {
+export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 1000, admit = async () => ({}), persistedOperationsOnly = false }: ResponseCacheOptions): {
+  readonly plugins: Plugin[];
+  /** The answer to a GET, from the cache, before Yoga sees it; null for Yoga to answer (see earlyAnswers). */
+  readonly cachedAnswer: (request: IncomingMessage) => Promise<CachedAnswer | null> | null;
+} {
   // Hashed, not cut short: a generated knowledge base's digest (`generated:events=…:seed=…`) is no hash.
   const dataVersion = memoized(async () => versionOf(await findSeedDigest(db)), versionMaxAgeMs);
   const store = redis === null ? inMemoryCache(maxBytes) : redisCacheWithoutEntityIndex(redis);
+  // An ETag from before a reseed names an answer that is no longer true.
+  const lookUp = async (key: string) => (key.startsWith(`"${await dataVersion()}-`) ? serializedOnce(await store.get(key)) : undefined);
   const cache: Cache = {
     ...store,
     async get(key) {
       const missed = missedThisRequest.getStore();
       if (missed?.has(key)) return undefined;
-      // An ETag from before a reseed names an answer that is no longer true.
-      const found = key.startsWith(`"${await dataVersion()}-`) ? serializedOnce(await store.get(key)) : undefined;
+      const found = await lookUp(key);
       if (found == null) missed?.add(key);
       return found;
     },
   };
   const versionedKey = async (key: string) => `"${await dataVersion()}-${key}"`;
-  return [
+  const plugins: Plugin[] = [
     {
       // First, so every lookup of this request, the 304 check's included, shares one record of misses.
-      onRequest() {
-        missedThisRequest.enterWith(new Set());
+      onRequest({ serverContext }) {
+        const request = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+        missedThisRequest.enterWith((request && missedEarly.get(request)) ?? new Set());
       },
     },
     useResponseCache({
@@ -90,74 +103,102 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
         return true;
       },
     }),
-    // After useResponseCache, whose onRequest answers If-None-Match with a 304 first.
-    ...(persistedOperationsOnly ? [] : [useEarlyHits(cache, versionedKey, admit)]),
     {
-      // A cache between client and server must keep one copy per encoding and per format asked for.
       onResponse({ request, response }) {
-        if (request.method === 'GET') response.headers.set('vary', 'Accept, Accept-Encoding');
+        if (request.method === 'GET') response.headers.set('vary', VARY);
       },
     },
   ];
+  // Allow-list mode: a document sent in full must be refused, even one whose answer is cached.
+  return { plugins, cachedAnswer: persistedOperationsOnly ? () => null : earlyAnswers(lookUp, versionedKey, admit) };
+}
+
+/** A cached answer, written by src/server.ts before Yoga sees the request. */
+export interface CachedAnswer {
+  /** The name the client gave its operation, for the log line and the metrics. */
+  readonly operationName: string | undefined;
+  /** What Yoga would send with it (the RateLimit headers among them), but the request id and the length. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
 }
 
 /**
- * Answers a cache hit in Yoga's first hook, skipping the request parsing, the
- * onRequestParse, onParams and onResultProcess hooks and the result
- * processor's media-type matching that a hit only repeats; every plugin's
- * onRequest before this one and onResponse still run (logging, metrics, CORS,
- * compression). A hit of a page of 20 events took 0.11–0.19 ms of CPU through
- * the pipeline and takes 0.09–0.11 here: 1.2–1.7× as many hits a second in
- * alternating runs (bench/RESULTS.md). No plugin does it: Yoga's response
- * cache answers in its onParams, after all of that.
+ * A GET's answer from the cache, for src/server.ts to write before Yoga's Fetch
+ * adapter builds a Request and then a Response and runs every plugin's hooks
+ * for them. Through Yoga's first hook a hit of a page of 20 events cost 65–73
+ * µs of CPU, against 27–32 µs for Yoga answering a constant in that hook and
+ * 17–20 µs for bare node:http; here it costs XX (bench/RESULTS.md). A
+ * compressed answer is compressed once, not on every hit (gzip through Yoga:
+ * about 280 µs a hit). No maintained piece answers from a GraphQL response
+ * cache ahead of the server adapter; a CDN in front does, given our ETag and
+ * Cache-Control.
  *
- * Only what the pipeline would answer with the same cached result is answered
- * here: a GET to /graphql with a CSRF header, the document in the URL (not a
- * persisted query's hash), an Accept that Yoga answers with JSON, within the
- * client's rate limit. Anything else, and every miss, goes on.
+ * Only what Yoga's pipeline would answer with the same cached result and the
+ * same headers is answered: a GET to /graphql with a CSRF header and no
+ * Origin (CORS stays Yoga's), no If-None-Match (Yoga answers 304), the
+ * document in the URL (not a persisted query's hash), an Accept that Yoga
+ * answers with JSON, an Accept-Encoding it answers with gzip, deflate, br or
+ * nothing, within the client's rate limit. Anything else, and every miss,
+ * returns null, often synchronously, for Yoga to answer.
  */
-function useEarlyHits(
-  cache: Cache,
+function earlyAnswers(
+  // The store itself, not the record of misses: that is Yoga's request's, entered in its first hook.
+  lookUp: (key: string) => Promise<CachedResult>,
   versionedKey: (operationKey: string) => Promise<string>,
-  admit: (request: Request) => Promise<boolean> = async () => true,
-): Plugin {
-  const answer = async ({ request, fetchAPI, endResponse }: OnRequestPayload, mediaType: JsonMediaType, operation: RequestedOperation) => {
-    const hit = await cache.get(await versionedKey(operation.key));
-    if (hit == null || !(await admit(request))) return;
-    noteRequestedOperation(request, operation.name);
-    endResponse(processRegularResult(hit, fetchAPI, mediaType));
+  admit: (client: RateLimitClient) => Promise<Readonly<Record<string, string>> | null>,
+): (request: IncomingMessage) => Promise<CachedAnswer | null> | null {
+  const answer = async (request: IncomingMessage, mediaType: JsonMediaType, encoding: Encoding, operation: RequestedOperation) => {
+    const key = await versionedKey(operation.key);
+    const hit = await lookUp(key);
+    if (hit == null) {
+      missedEarly.set(request, new Set([key]));
+      return null;
+    }
+    const budget = await admit({ apiKey: headerOf(request, API_KEY_HEADER), address: request.socket.remoteAddress });
+    if (budget === null) return null;
+    const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...hit.extensions?.http?.headers, vary: VARY };
+    if (encoding !== 'identity') headers['content-encoding'] = encoding;
+    return { operationName: operation.name, headers: Object.assign(headers, budget), body: await encodedAnswer(hit, encoding) };
   };
-  // Decoding the query string, hashing what it asks for and matching the Accept header depend on
-  // their text alone, so the outcomes are kept by it, as Yoga keeps parsed documents and under the
-  // same bound on length; no expiry, as the text decides. A hit's CPU in alternating runs
-  // (bench/RESULTS.md): first page 28–31 µs, against 34–37 without; ten node lookups, a 1.2 KB
-  // query string, 33–36 µs against 42–46.
+  // Decoding the query string, hashing what it asks for and matching the Accept and Accept-Encoding
+  // headers depend on their text alone, so the outcomes are kept by it, as Yoga keeps parsed
+  // documents and under the same bound on length; no expiry, as the text decides. A hit's CPU in
+  // alternating runs (bench/RESULTS.md): first page 28–31 µs, against 34–37 without; ten node
+  // lookups, a 1.2 KB query string, 33–36 µs against 42–46.
   const requested = new LRUCache<string, RequestedOperation | false>({ max: 256 });
   const mediaTypes = new LRUCache<string, JsonMediaType | 'none'>({ max: 64 });
-  const mediaTypeFor = (accept: string): JsonMediaType | undefined => {
-    let found = mediaTypes.get(accept);
-    if (found === undefined) mediaTypes.set(accept, (found = jsonMediaType(accept) ?? 'none'));
+  const encodings = new LRUCache<string, Encoding | 'none'>({ max: 64 });
+  const memo = <T extends string>(cached: LRUCache<string, T | 'none'>, decide: (text: string) => T | undefined) => (text: string): T | undefined => {
+    let found = cached.get(text);
+    if (found === undefined) cached.set(text, (found = decide(text) ?? 'none'));
     return found === 'none' ? undefined : found;
   };
-  const operationIn = (url: URL): RequestedOperation | false => {
-    let found = requested.get(url.search);
+  const mediaTypeFor = memo(mediaTypes, jsonMediaType);
+  const encodingFor = memo(encodings, contentEncoding);
+  const operationIn = (search: string): RequestedOperation | false => {
+    let found = requested.get(search);
     if (found === undefined) {
-      found = requestedOperation(url.searchParams);
-      if (url.search.length <= MAX_CACHED_DOCUMENT_LENGTH) requested.set(url.search, found);
+      found = requestedOperation(new URLSearchParams(search));
+      if (search.length <= MAX_CACHED_DOCUMENT_LENGTH) requested.set(search, found);
     }
     return found;
   };
-  return {
-    // Synchronous until a hit is possible: a POST, or any other request, gets no promise here.
-    onRequest(payload) {
-      const { request, url } = payload;
-      if (request.method !== 'GET' || url.pathname !== GRAPHQL_PATH || !CSRF_HEADERS.some((name) => request.headers.has(name))) return;
-      const mediaType = mediaTypeFor(request.headers.get('accept') ?? '');
-      const operation = mediaType !== undefined && operationIn(url);
-      if (operation) return answer(payload, mediaType, operation);
-    },
+  return (request) => {
+    const { method, url = '', headers } = request;
+    const queryAt = url.indexOf('?');
+    if (method !== 'GET' || queryAt < 0 || url.slice(0, queryAt) !== GRAPHQL_PATH) return null;
+    if (!CSRF_HEADERS.some((name) => headers[name] !== undefined) || headers.origin !== undefined || headers['if-none-match'] !== undefined) return null;
+    const mediaType = mediaTypeFor(headers.accept ?? '');
+    const encoding = mediaType !== undefined && encodingFor(headers['accept-encoding'] ?? '');
+    const operation = encoding !== undefined && encoding !== false && operationIn(url.slice(queryAt));
+    return operation ? answer(request, mediaType!, encoding as Encoding, operation) : null;
   };
 }
+
+const headerOf = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
 
 /** What a GET's query string asks for, and its cache key without the knowledge base's version. */
 interface RequestedOperation {
@@ -269,24 +310,67 @@ function operationKey({ documentString, operationName, variableValues }: Operati
 }
 
 type CachedResult = Awaited<ReturnType<Cache['get']>>;
-const serializations = new WeakMap<object, string>();
+type CachedEntry = NonNullable<CachedResult>;
+const serializations = new WeakMap<CachedEntry, string>();
+const encodedAnswers = new WeakMap<CachedEntry, Map<Encoding, Buffer | Promise<Buffer>>>();
 
 /**
- * Yoga turns a cached result into JSON again on every hit: 13% of a hit's CPU
- * for a page of 20 events. An in-memory entry is the same object every time,
- * so its JSON is kept with it, through the `stringify` that Yoga's result
- * processor calls when a result brings one (graphql-jit's results do).
+ * A cached result's JSON as Yoga writes it: `extensions.http` (the headers it
+ * carries) left out, and no errors, as answers with errors are not cached.
+ * Yoga turns a cached result into JSON again on every hit (13% of a hit's CPU
+ * for a page of 20 events), but an in-memory entry is the same object every
+ * time, so its JSON is kept with it.
  */
+function answerJson(entry: CachedEntry): string {
+  let json = serializations.get(entry);
+  if (json === undefined) {
+    const { http: _http, ...extensions } = entry.extensions ?? {};
+    serializations.set(entry, (json = JSON.stringify({ ...entry, extensions: Object.keys(extensions).length > 0 ? extensions : undefined })));
+  }
+  return json;
+}
+
+/** Through the `stringify` Yoga's result processor calls when a result brings one (graphql-jit's results do). */
 function serializedOnce(result: CachedResult): CachedResult {
-  if (result == null) return result;
-  const entry = result as object;
-  return Object.assign(result, {
-    stringify: (sanitized: unknown) => {
-      let json = serializations.get(entry);
-      if (json === undefined) serializations.set(entry, (json = JSON.stringify(sanitized)));
-      return json;
-    },
-  });
+  return result == null ? result : Object.assign(result, { stringify: () => answerJson(result) });
+}
+
+type Encoding = 'identity' | 'gzip' | 'deflate' | 'br';
+const compress = {
+  gzip: promisify(gzip),
+  deflate: promisify(deflate),
+  // Brotli's default quality (11) takes milliseconds on a page; 5 compresses better than gzip's default, as fast.
+  br: (json: Buffer) => promisify(brotliCompress)(json, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+} as const;
+
+/**
+ * A cached answer's bytes in an encoding, made once per in-memory entry, off the
+ * main thread (zlib's thread pool), and kept while the entry is; an entry read
+ * from Redis is a new object each time, so it is encoded each time.
+ */
+async function encodedAnswer(entry: CachedEntry, encoding: Encoding): Promise<Buffer> {
+  let encoded = encodedAnswers.get(entry);
+  if (encoded === undefined) encodedAnswers.set(entry, (encoded = new Map()));
+  let body = encoded.get(encoding);
+  if (body === undefined) {
+    const json = Buffer.from(answerJson(entry));
+    body = encoding === 'identity' ? json : compress[encoding](json);
+    encoded.set(encoding, body);
+    if (body instanceof Promise) void body.then((bytes) => encoded.set(encoding, bytes), () => encoded.delete(encoding));
+  }
+  return body;
+}
+
+/**
+ * The encoding Yoga's compression (`useContentEncoding` of @whatwg-node/server)
+ * answers with: the first of the listed encodings it supports, by exact match
+ * of the header's comma-separated parts, or none. undefined when that is one
+ * earlyAnswers does not make (deflate-raw, zstd), for Yoga to answer.
+ */
+function contentEncoding(acceptEncoding: string): Encoding | undefined {
+  const listed = acceptEncoding.split(',').find((name) => ['deflate', 'gzip', 'deflate-raw', 'br', 'zstd'].includes(name));
+  if (listed === undefined) return 'identity';
+  return listed === 'gzip' || listed === 'deflate' || listed === 'br' ? listed : undefined;
 }
 
 function versionOf(digest: string | null): string {
