@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, Kind } from 'graphql';
-import { createYoga, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
+import { type CORSOptions, createYoga, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -16,7 +17,8 @@ import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
-import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.js';
+import { type EarlyAnswer, headerOf, VARY } from './http/early-answers.js';
+import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
 import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
@@ -53,6 +55,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     responseCacheBytes: config.responseCacheMb * 1024 * 1024,
     admit: rateLimit?.admit,
   });
+  const cors = corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]);
   const yoga = createYoga<{}, Context>({
     schema,
     context: ({ request }) => createContext(db, requestLogger(logger, request)),
@@ -63,7 +66,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     // Never echo an internal error's message or stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
     healthCheckEndpoint: '/health',
-    cors: corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]),
+    cors,
     multipart: false,
     // Counted by useRequestBodyLimit, at a fraction of the cost.
     maxRequestBodySize: false,
@@ -84,27 +87,38 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       ...http.plugins,
     ],
   });
-  return Object.assign(yoga, { httpListener: nodeRequestListener(yoga, http, logger) });
+  return Object.assign(yoga, { httpListener: nodeRequestListener(yoga, http, cors, logger) });
 }
 
 /**
- * Answers a GET from the response cache before Yoga's Fetch adapter sees it
- * (src/http/response-cache.ts says which, and why), with the request id, log
- * line and metrics Yoga's hooks would give it; hands every other request to Yoga.
+ * Writes GraphiQL's page (src/http/graphiql.ts) and a GET's cached answer
+ * (src/http/response-cache.ts) before Yoga's Fetch adapter sees the request,
+ * with the CORS headers, Vary, request id, log line and metrics Yoga's hooks
+ * would give them; hands every other request to Yoga.
  */
-function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerResponse) => unknown, http: HttpLayer, logger: Logger) {
+function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerResponse) => unknown, http: HttpLayer, cors: CORSOptions, logger: Logger) {
   const declined = (error: unknown) => {
-    logger.warn({ err: error }, 'looking a cached answer up failed; answering through Yoga');
+    logger.warn({ err: error }, 'answering ahead of Yoga failed; answering through Yoga');
     return null;
   };
   return (request: IncomingMessage, response: ServerResponse): unknown => {
     const started = performance.now();
-    const lookup = http.cachedAnswer(request);
+    // GraphiQL's first: Yoga renders it for any GET accepting text/html, ahead of its pipeline.
+    const lookup: Promise<EarlyAnswer | null> | null = graphiqlPage(request) ?? http.cachedAnswer(request);
     if (lookup === null) return yoga(request, response);
     return lookup.catch(declined).then((answer) => {
       if (answer === null) return yoga(request, response);
       const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
-      response.writeHead(200, { ...answer.headers, 'content-length': answer.body.length, [REQUEST_ID_HEADER]: id });
+      // Type escape: Yoga's CORS rule reads nothing of a request but its headers.
+      const asked = { headers: { get: (name: string) => headerOf(request, name) ?? null } } as Request;
+      const { Vary: varyByOrigin, ...crossOrigin } = getCORSHeadersByRequestAndOptions(asked, cors) ?? {};
+      response.writeHead(200, {
+        ...answer.headers,
+        ...crossOrigin,
+        vary: varyByOrigin === undefined ? VARY : `${varyByOrigin}, ${VARY}`,
+        'content-length': answer.body.length,
+        [REQUEST_ID_HEADER]: id,
+      });
       response.end(answer.body);
       const ms = performance.now() - started;
       logRequest(logger, { requestId: id, method: 'GET', path: GRAPHQL_PATH, operation: answer.operationName, status: 200, ms });

@@ -8,7 +8,8 @@ import type { RateLimit } from '../rate-limit.js';
 import { EXAMPLE_OPERATION_NAMES, EXAMPLE_OPERATIONS } from './examples.js';
 import { useMetrics } from './metrics.js';
 import { persistedOperationsManifest, usePersistedQueries } from './persisted-operations.js';
-import { type CachedAnswer, useHttpResponseCache } from './response-cache.js';
+import type { EarlyAnswer } from './early-answers.js';
+import { useHttpResponseCache } from './response-cache.js';
 
 export interface HttpPluginOptions {
   readonly db: Kysely<DB>;
@@ -23,7 +24,7 @@ export interface HttpPluginOptions {
 export interface HttpLayer {
   readonly plugins: Plugin[];
   /** A GET's answer from the response cache, before Yoga sees the request; null for Yoga to answer. */
-  readonly cachedAnswer: (request: IncomingMessage) => Promise<CachedAnswer | null> | null;
+  readonly cachedAnswer: (request: IncomingMessage) => Promise<EarlyAnswer | null> | null;
   /** Counts in the metrics an answer written without Yoga. */
   readonly observe: ReturnType<typeof useMetrics>['observe'];
 }

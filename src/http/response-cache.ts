@@ -1,8 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, deflate, gzip } from 'node:zlib';
 import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import stableStringify from 'fast-json-stable-stringify';
@@ -16,6 +14,7 @@ import { CSRF_HEADERS } from '../browser-safety.js';
 import { findSeedDigest } from '../db/queries/seed-state.js';
 import { MAX_CACHED_DOCUMENT_LENGTH } from '../limits.js';
 import { API_KEY_HEADER, type RateLimitClient } from '../rate-limit.js';
+import { contentEncoding, type EarlyAnswer, type Encoding, encodedOnce, headerOf, VARY } from './early-answers.js';
 import { GRAPHQL_PATH } from './request-operation.js';
 
 /** What an answer is cached by, besides the knowledge base's version. */
@@ -29,9 +28,6 @@ type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'docum
 const missedThisRequest = new AsyncLocalStorage<Set<string>>();
 /** The key a request missed before Yoga saw it (earlyAnswers), for its record of misses there. */
 const missedEarly = new WeakMap<IncomingMessage, Set<string>>();
-
-/** A cache between client and server must keep one copy per encoding and per format asked for. */
-const VARY = 'Accept, Accept-Encoding';
 
 /** How long this server keeps an answer; Redis expires it too. */
 export const RESPONSE_CACHE_TTL_MS = 5 * 60_000;
@@ -61,7 +57,7 @@ export interface ResponseCacheOptions {
 export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 1000, admit = async () => ({}), persistedOperationsOnly = false }: ResponseCacheOptions): {
   readonly plugins: Plugin[];
   /** The answer to a GET, from the cache, before Yoga sees it; null for Yoga to answer (see earlyAnswers). */
-  readonly cachedAnswer: (request: IncomingMessage) => Promise<CachedAnswer | null> | null;
+  readonly cachedAnswer: (request: IncomingMessage) => Promise<EarlyAnswer | null> | null;
 } {
   // Hashed, not cut short: a generated knowledge base's digest (`generated:events=…:seed=…`) is no hash.
   const dataVersion = memoized(async () => versionOf(await findSeedDigest(db)), versionMaxAgeMs);
@@ -105,21 +101,13 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
     }),
     {
       onResponse({ request, response }) {
-        if (request.method === 'GET') response.headers.set('vary', VARY);
+        // Appended: CORS varies by Origin too.
+        if (request.method === 'GET') response.headers.append('vary', VARY);
       },
     },
   ];
   // Allow-list mode: a document sent in full must be refused, even one whose answer is cached.
   return { plugins, cachedAnswer: persistedOperationsOnly ? () => null : earlyAnswers(lookUp, versionedKey, admit) };
-}
-
-/** A cached answer, written by src/server.ts before Yoga sees the request. */
-export interface CachedAnswer {
-  /** The name the client gave its operation, for the log line and the metrics. */
-  readonly operationName: string | undefined;
-  /** What Yoga would send with it (the RateLimit headers among them), but the request id and the length. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer;
 }
 
 /**
@@ -135,7 +123,7 @@ export interface CachedAnswer {
  *
  * Only what Yoga's pipeline would answer with the same cached result and the
  * same headers is answered: a GET to /graphql with a CSRF header and no
- * Origin (CORS stays Yoga's), no If-None-Match (Yoga answers 304), the
+ * If-None-Match (Yoga answers 304), the
  * document in the URL (not a persisted query's hash), an Accept that Yoga
  * answers with JSON, an Accept-Encoding it answers with gzip, deflate, br or
  * nothing, within the client's rate limit. Anything else, and every miss,
@@ -146,7 +134,7 @@ function earlyAnswers(
   lookUp: (key: string) => Promise<CachedResult>,
   versionedKey: (operationKey: string) => Promise<string>,
   admit: (client: RateLimitClient) => Promise<Readonly<Record<string, string>> | null>,
-): (request: IncomingMessage) => Promise<CachedAnswer | null> | null {
+): (request: IncomingMessage) => Promise<EarlyAnswer | null> | null {
   const answer = async (request: IncomingMessage, mediaType: JsonMediaType, encoding: Encoding, operation: RequestedOperation) => {
     const key = await versionedKey(operation.key);
     const hit = await lookUp(key);
@@ -156,9 +144,9 @@ function earlyAnswers(
     }
     const budget = await admit({ apiKey: headerOf(request, API_KEY_HEADER), address: request.socket.remoteAddress });
     if (budget === null) return null;
-    const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...hit.extensions?.http?.headers, vary: VARY };
+    const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...hit.extensions?.http?.headers };
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    return { operationName: operation.name, headers: Object.assign(headers, budget), body: await encodedAnswer(hit, encoding) };
+    return { operationName: operation.name, headers: Object.assign(headers, budget), body: await encodedOnce(hit, encoding, () => answerJson(hit)) };
   };
   // Decoding the query string, hashing what it asks for and matching the Accept and Accept-Encoding
   // headers depend on their text alone, so the outcomes are kept by it, as Yoga keeps parsed
@@ -187,18 +175,13 @@ function earlyAnswers(
     const { method, url = '', headers } = request;
     const queryAt = url.indexOf('?');
     if (method !== 'GET' || queryAt < 0 || url.slice(0, queryAt) !== GRAPHQL_PATH) return null;
-    if (!CSRF_HEADERS.some((name) => headers[name] !== undefined) || headers.origin !== undefined || headers['if-none-match'] !== undefined) return null;
+    if (!CSRF_HEADERS.some((name) => headers[name] !== undefined) || headers['if-none-match'] !== undefined) return null;
     const mediaType = mediaTypeFor(headers.accept ?? '');
     const encoding = mediaType !== undefined && encodingFor(headers['accept-encoding'] ?? '');
     const operation = encoding !== undefined && encoding !== false && operationIn(url.slice(queryAt));
     return operation ? answer(request, mediaType!, encoding as Encoding, operation) : null;
   };
 }
-
-const headerOf = (request: IncomingMessage, name: string): string | undefined => {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
 
 /** What a GET's query string asks for, and its cache key without the knowledge base's version. */
 interface RequestedOperation {
@@ -312,7 +295,6 @@ function operationKey({ documentString, operationName, variableValues }: Operati
 type CachedResult = Awaited<ReturnType<Cache['get']>>;
 type CachedEntry = NonNullable<CachedResult>;
 const serializations = new WeakMap<CachedEntry, string>();
-const encodedAnswers = new WeakMap<CachedEntry, Map<Encoding, Buffer | Promise<Buffer>>>();
 
 /**
  * A cached result's JSON as Yoga writes it: `extensions.http` (the headers it
@@ -333,44 +315,6 @@ function answerJson(entry: CachedEntry): string {
 /** Through the `stringify` Yoga's result processor calls when a result brings one (graphql-jit's results do). */
 function serializedOnce(result: CachedResult): CachedResult {
   return result == null ? result : Object.assign(result, { stringify: () => answerJson(result) });
-}
-
-type Encoding = 'identity' | 'gzip' | 'deflate' | 'br';
-const compress = {
-  gzip: promisify(gzip),
-  deflate: promisify(deflate),
-  // Brotli's default quality (11) takes milliseconds on a page; 5 compresses better than gzip's default, as fast.
-  br: (json: Buffer) => promisify(brotliCompress)(json, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
-} as const;
-
-/**
- * A cached answer's bytes in an encoding, made once per in-memory entry, off the
- * main thread (zlib's thread pool), and kept while the entry is; an entry read
- * from Redis is a new object each time, so it is encoded each time.
- */
-async function encodedAnswer(entry: CachedEntry, encoding: Encoding): Promise<Buffer> {
-  let encoded = encodedAnswers.get(entry);
-  if (encoded === undefined) encodedAnswers.set(entry, (encoded = new Map()));
-  let body = encoded.get(encoding);
-  if (body === undefined) {
-    const json = Buffer.from(answerJson(entry));
-    body = encoding === 'identity' ? json : compress[encoding](json);
-    encoded.set(encoding, body);
-    if (body instanceof Promise) void body.then((bytes) => encoded.set(encoding, bytes), () => encoded.delete(encoding));
-  }
-  return body;
-}
-
-/**
- * The encoding Yoga's compression (`useContentEncoding` of @whatwg-node/server)
- * answers with: the first of the listed encodings it supports, by exact match
- * of the header's comma-separated parts, or none. undefined when that is one
- * earlyAnswers does not make (deflate-raw, zstd), for Yoga to answer.
- */
-function contentEncoding(acceptEncoding: string): Encoding | undefined {
-  const listed = acceptEncoding.split(',').find((name) => ['deflate', 'gzip', 'deflate-raw', 'br', 'zstd'].includes(name));
-  if (listed === undefined) return 'identity';
-  return listed === 'gzip' || listed === 'deflate' || listed === 'br' ? listed : undefined;
 }
 
 function versionOf(digest: string | null): string {
