@@ -5,10 +5,10 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
 import type { RateLimit } from '../rate-limit.js';
+import type { EarlyAnswer } from './early-answers.js';
 import { EXAMPLE_OPERATION_NAMES, EXAMPLE_OPERATIONS } from './examples.js';
 import { useMetrics } from './metrics.js';
 import { persistedOperationsManifest, usePersistedQueries } from './persisted-operations.js';
-import type { EarlyAnswer } from './early-answers.js';
 import { useHttpResponseCache } from './response-cache.js';
 
 export interface HttpPluginOptions {

@@ -113,21 +113,19 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
 /**
  * A GET's answer from the cache, for src/server.ts to write before Yoga's Fetch
  * adapter builds a Request and then a Response and runs every plugin's hooks
- * for them. Through Yoga's first hook a hit of a page of 20 events cost 65–73
- * µs of CPU, against 27–32 µs for Yoga answering a constant in that hook and
- * 17–20 µs for bare node:http; here it costs XX (bench/RESULTS.md). A
- * compressed answer is compressed once, not on every hit (gzip through Yoga:
- * about 280 µs a hit). No maintained piece answers from a GraphQL response
- * cache ahead of the server adapter; a CDN in front does, given our ETag and
- * Cache-Control.
+ * for them. A hit of a page of 20 events cost 69–86 µs of CPU through Yoga's
+ * first hook (27–32 µs for Yoga answering a constant there, 17–20 µs for bare
+ * node:http) and costs 42–44 µs here, gzipped or not: through Yoga a gzipped
+ * hit was compressed again each time, 250–410 µs (bench/RESULTS.md). No
+ * maintained piece answers from a GraphQL response cache ahead of the server
+ * adapter; a CDN in front does, given our ETag and Cache-Control.
  *
- * Only what Yoga's pipeline would answer with the same cached result and the
- * same headers is answered: a GET to /graphql with a CSRF header and no
- * If-None-Match (Yoga answers 304), the
- * document in the URL (not a persisted query's hash), an Accept that Yoga
- * answers with JSON, an Accept-Encoding it answers with gzip, deflate, br or
- * nothing, within the client's rate limit. Anything else, and every miss,
- * returns null, often synchronously, for Yoga to answer.
+ * Only what Yoga would answer with the same cached result and the same headers
+ * is answered: a GET to /graphql with a CSRF header and no If-None-Match (Yoga
+ * answers 304), the document in the URL (not a persisted query's hash), an
+ * Accept that Yoga answers with JSON, an Accept-Encoding it answers with gzip,
+ * deflate, br or nothing, within the client's rate limit. Anything else, and
+ * every miss, returns null, often synchronously, for Yoga to answer.
  */
 function earlyAnswers(
   // The store itself, not the record of misses: that is Yoga's request's, entered in its first hook.
@@ -177,9 +175,10 @@ function earlyAnswers(
     if (method !== 'GET' || queryAt < 0 || url.slice(0, queryAt) !== GRAPHQL_PATH) return null;
     if (!CSRF_HEADERS.some((name) => headers[name] !== undefined) || headers['if-none-match'] !== undefined) return null;
     const mediaType = mediaTypeFor(headers.accept ?? '');
-    const encoding = mediaType !== undefined && encodingFor(headers['accept-encoding'] ?? '');
-    const operation = encoding !== undefined && encoding !== false && operationIn(url.slice(queryAt));
-    return operation ? answer(request, mediaType!, encoding as Encoding, operation) : null;
+    const encoding = encodingFor(headers['accept-encoding'] ?? '');
+    if (mediaType === undefined || encoding === undefined) return null;
+    const operation = operationIn(url.slice(queryAt));
+    return operation ? answer(request, mediaType, encoding, operation) : null;
   };
 }
 
