@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,7 +227,8 @@ async function listening(options: Partial<ServerOptions> = {}) {
     for await (const chunk of reply) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
     const encoding = reply.headers['content-encoding'];
-    const body = (encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : encoding === 'deflate' ? inflateSync(bytes) : bytes).toString();
+    const decode = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync, zstd: zstdDecompressSync }[String(encoding)] ?? ((raw: Buffer) => raw);
+    const body = decode(bytes).toString();
     return { status: reply.statusCode!, headers: reply.headers, body, early: early.has(id) };
   };
   return {
@@ -259,7 +260,7 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
       expect(miss).toMatchObject({ status: 200, early: false });
       statements.splice(0);
       const accepts = [undefined, '*/*', 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9', 'application/json; charset=latin1', 'text/event-stream'];
-      const encodings = [undefined, 'gzip', 'gzip, deflate, br', 'br', 'deflate', 'br;q=1, gzip;q=0.5', 'identity', 'zstd, gzip', 'deflate-raw'];
+      const encodings = [undefined, 'gzip', 'gzip, deflate, br', 'br', 'deflate', 'br;q=1, gzip;q=0.5', 'identity', 'zstd, gzip', 'deflate-raw', 'deflate-raw,br'];
       // text/html asks for GraphiQL's page (below).
       for (const accept of accepts) {
         for (const encoding of encodings) {
@@ -268,8 +269,8 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
           const pipeline = await server.get(throughYoga, headers);
           expect(comparable(early), `${accept} / ${encoding}`).toEqual(comparable(pipeline));
           expect(pipeline.early).toBe(false);
-          // What Yoga answers otherwise than as one JSON document (a stream, an error), and zstd and deflate-raw, are left to it.
-          const answersEarly = !['application/json; charset=latin1', 'text/event-stream'].includes(accept ?? '') && !['zstd, gzip', 'deflate-raw'].includes(encoding ?? '');
+          // What Yoga answers otherwise than as one JSON document (a stream, an error) is left to it.
+          const answersEarly = !['application/json; charset=latin1', 'text/event-stream'].includes(accept ?? '');
           expect(early.early, `${accept} / ${encoding}`).toBe(answersEarly);
           if (accept === undefined && encoding === undefined) expect(withoutCost(JSON.parse(early.body))).toEqual(withoutCost(JSON.parse(miss.body)));
         }
@@ -300,11 +301,12 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
     const server = await listening();
     try {
       const page = (encoding: string) => server.request('/graphql', { accept: 'text/html', 'accept-encoding': encoding });
-      // Node's Yoga takes no deflate-raw, so that request gets the page from Yoga, uncompressed.
-      const fromYoga = await page('deflate-raw');
-      expect(fromYoga).toMatchObject({ status: 200, early: false });
+      // The page as Yoga renders it, from a request the early path leaves to Yoga (by a Yoga of its own).
+      const yoga = serverWith();
+      const rendered = await yoga.fetch('http://test/graphql', { headers: { accept: 'text/html' } });
+      const fromYoga = { status: rendered.status, headers: Object.fromEntries(rendered.headers), body: await rendered.text() };
       expect(fromYoga.body).toContain('<title>Crisis knowledge base</title>');
-      for (const encoding of ['', 'gzip', 'br', 'deflate', 'gzip, deflate, br, zstd']) {
+      for (const encoding of ['', 'gzip', 'br', 'deflate', 'zstd', 'gzip, deflate, br, zstd', 'deflate-raw']) {
         const early = await page(encoding);
         expect(early.early, encoding).toBe(true);
         expect(comparable(early), encoding).toEqual(comparable({ ...fromYoga, headers: { ...fromYoga.headers, 'content-encoding': early.headers['content-encoding'] } }));

@@ -2,7 +2,7 @@
 // (src/http/response-cache.ts) and GraphiQL's page (src/http/graphiql.ts).
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, deflate, gzip } from 'node:zlib';
+import { brotliCompress, constants as zlib, deflate, gzip, zstdCompress } from 'node:zlib';
 
 /** An answer written before Yoga sees the request, with what its hooks would add (CORS, Vary, the request id and length) added there. */
 export interface EarlyAnswer {
@@ -21,26 +21,27 @@ export function headerOf(request: IncomingMessage, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The encodings answered ahead of Yoga: what its compression answers most clients with. */
-export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br';
+/** The encodings answered ahead of Yoga: those its compression answers with on Node 22 and 24. */
+export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br' | 'zstd';
 
 /**
  * The encoding Yoga's compression (`useContentEncoding` of @whatwg-node/server)
  * answers with: the first of the listed encodings it supports, by exact match
- * of the header's comma-separated parts, or none. undefined when that is one
- * not made here (deflate-raw, zstd), for Yoga to answer.
+ * of the header's comma-separated parts, or none. Yoga passes over
+ * deflate-raw on Node 20 and later; so does this.
  */
-export function contentEncoding(acceptEncoding: string): Encoding | undefined {
-  const listed = acceptEncoding.split(',').find((name) => ['deflate', 'gzip', 'deflate-raw', 'br', 'zstd'].includes(name));
-  if (listed === undefined) return 'identity';
-  return listed === 'gzip' || listed === 'deflate' || listed === 'br' ? listed : undefined;
+export function contentEncoding(acceptEncoding: string): Encoding {
+  return (acceptEncoding.split(',').find((name) => ENCODINGS.has(name)) as Encoding | undefined) ?? 'identity';
 }
+
+const ENCODINGS = new Set(['gzip', 'deflate', 'br', 'zstd']);
 
 const compress = {
   gzip: promisify(gzip),
   deflate: promisify(deflate),
   // Brotli's default quality (11) took 12 s for GraphiQL's 9 MB page; 5 compresses better than gzip's default, about as fast.
   br: (bytes: Buffer) => promisify(brotliCompress)(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+  zstd: promisify(zstdCompress),
 } as const;
 
 const encodings = new WeakMap<object, Map<Encoding, Buffer | Promise<Buffer>>>();

@@ -30,14 +30,12 @@ const HTML = { 'Content-Type': 'text/html' } as const;
  * whose Accept names text/html, whatever else it asks), written before Yoga
  * sees it, compressed once per encoding. Through Yoga the 9 MB page was
  * compressed again for every request: 250 ms of CPU with gzip, 12 s with br,
- * which any client could ask for as often as it liked. null for Yoga to answer
- * (an encoding not made here).
+ * which any client could ask for as often as it liked.
  */
 export function graphiqlPage(request: IncomingMessage): Promise<EarlyAnswer> | null {
   const path = request.url?.split('?', 1)[0];
   if (request.method !== 'GET' || (path !== GRAPHQL_PATH && path !== `${GRAPHQL_PATH}/`) || !headerOf(request, 'accept')?.includes('text/html')) return null;
   const encoding = contentEncoding(headerOf(request, 'accept-encoding') ?? '');
-  if (encoding === undefined) return null;
   return renderOfflineGraphiQL(graphiqlOptions).then(async (html) => ({
     operationName: undefined,
     headers: encoding === 'identity' ? HTML : { ...HTML, 'content-encoding': encoding },

@@ -123,8 +123,7 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
  * Only what Yoga would answer with the same cached result and the same headers
  * is answered: a GET to /graphql with a CSRF header and no If-None-Match (Yoga
  * answers 304), the document in the URL (not a persisted query's hash), an
- * Accept that Yoga answers with JSON, an Accept-Encoding it answers with gzip,
- * deflate, br or nothing, within the client's rate limit. Anything else, and
+ * Accept that Yoga answers with JSON, within the client's rate limit. Anything else, and
  * every miss, returns null, often synchronously, for Yoga to answer.
  */
 function earlyAnswers(
