@@ -31,10 +31,11 @@ export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br' | 'zstd';
  * deflate-raw on Node 20 and later; so does this.
  */
 export function contentEncoding(acceptEncoding: string): Encoding {
+  // Type escape: what ENCODINGS has is an Encoding.
   return (acceptEncoding.split(',').find((name) => ENCODINGS.has(name)) as Encoding | undefined) ?? 'identity';
 }
 
-const ENCODINGS = new Set(['gzip', 'deflate', 'br', 'zstd']);
+const ENCODINGS: ReadonlySet<string> = new Set<Encoding>(['gzip', 'deflate', 'br', 'zstd']);
 
 const compress = {
   gzip: promisify(gzip),
