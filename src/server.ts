@@ -17,7 +17,7 @@ import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
-import { type EarlyAnswer, headerOf, VARY } from './http/early-answers.js';
+import { asFetchRequest, type EarlyAnswer, VARY } from './http/early-answers.js';
 import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
 import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
@@ -109,9 +109,7 @@ function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerRe
     return lookup.catch(declined).then((answer) => {
       if (answer === null) return yoga(request, response);
       const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
-      // Type escape: Yoga's CORS rule reads nothing of a request but its headers.
-      const asked = { headers: { get: (name: string) => headerOf(request, name) ?? null } } as Request;
-      const { Vary: varyByOrigin, ...crossOrigin } = getCORSHeadersByRequestAndOptions(asked, cors) ?? {};
+      const { Vary: varyByOrigin, ...crossOrigin } = getCORSHeadersByRequestAndOptions(asFetchRequest(request), cors) ?? {};
       response.writeHead(200, {
         ...answer.headers,
         ...crossOrigin,

@@ -21,6 +21,15 @@ export function headerOf(request: IncomingMessage, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * A Node request as far as Yoga's own rules read one (its method and headers), so
+ * the same rules decide here as there: whether to render GraphiQL, which CORS headers.
+ * Type escape: those rules read nothing else of a Request.
+ */
+export function asFetchRequest(request: IncomingMessage): Request {
+  return { method: request.method, headers: { get: (name: string) => headerOf(request, name) ?? null } } as unknown as Request;
+}
+
 /** The encodings answered ahead of Yoga: those its compression answers with on Node 22 and 24. */
 export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br' | 'zstd';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { GraphiQLOptions } from 'graphql-yoga';
-import { contentEncoding, type EarlyAnswer, encodedOnce, headerOf } from './early-answers.js';
+import { type GraphiQLOptions, shouldRenderGraphiQL } from 'graphql-yoga';
+import { asFetchRequest, contentEncoding, type EarlyAnswer, encodedOnce, headerOf } from './early-answers.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { GRAPHQL_PATH } from './request-operation.js';
 
@@ -26,15 +26,15 @@ export function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string>
 const HTML = { 'Content-Type': 'text/html' } as const;
 
 /**
- * GraphiQL's page for a request Yoga would render it for (a GET to /graphql
- * whose Accept names text/html, whatever else it asks), written before Yoga
+ * GraphiQL's page for a request Yoga would render it for (by Yoga's own rule: a
+ * GET to /graphql whose Accept names text/html, whatever else it asks), written before Yoga
  * sees it, compressed once per encoding. Through Yoga the 9 MB page was
  * compressed again for every request: 250 ms of CPU with gzip, 12 s with br,
  * which any client could ask for as often as it liked.
  */
 export function graphiqlPage(request: IncomingMessage): Promise<EarlyAnswer> | null {
   const path = request.url?.split('?', 1)[0];
-  if (request.method !== 'GET' || (path !== GRAPHQL_PATH && path !== `${GRAPHQL_PATH}/`) || !headerOf(request, 'accept')?.includes('text/html')) return null;
+  if ((path !== GRAPHQL_PATH && path !== `${GRAPHQL_PATH}/`) || !shouldRenderGraphiQL(asFetchRequest(request))) return null;
   const encoding = contentEncoding(headerOf(request, 'accept-encoding') ?? '');
   return renderOfflineGraphiQL(graphiqlOptions).then(async (html) => ({
     operationName: undefined,
