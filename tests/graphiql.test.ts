@@ -33,7 +33,8 @@ const outside: string[] = [];
 beforeAll(async () => {
   if (SKIP) return;
   database = await openSeededDatabase();
-  server = http.createServer(createServer({ db: database.db, logger: pino({ level: 'silent' }) }));
+  // As main.ts serves it: the page, compressed once, comes ahead of Yoga.
+  server = http.createServer(createServer({ db: database.db, logger: pino({ level: 'silent' }) }).httpListener);
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
