@@ -17,6 +17,7 @@ import { describeUnavailable } from './db/faults.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
+import { CompressionStream } from './http/compression.js';
 import { asFetchRequest, type EarlyAnswer, VARY } from './http/early-answers.js';
 import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
@@ -71,6 +72,8 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     // Counted by useRequestBodyLimit, at a fraction of the cost.
     maxRequestBodySize: false,
     parserAndValidationCache: boundedParserCache(),
+    // Brotli at a quality meant for answers made per request (src/http/compression.ts).
+    fetchAPI: { CompressionStream },
     plugins: [
       useRequestOperation(),
       useRequestLogging(logger),

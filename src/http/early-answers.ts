@@ -1,8 +1,7 @@
 // What src/server.ts answers before Yoga sees a request: a GET's cached answer
 // (src/http/response-cache.ts) and GraphiQL's page (src/http/graphiql.ts).
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, deflate, gzip, zstdCompress } from 'node:zlib';
+import { compress } from './compression.js';
 
 /** An answer written before Yoga sees the request, with what its hooks would add (CORS, Vary, the request id and length) added there. */
 export interface EarlyAnswer {
@@ -45,14 +44,6 @@ export function contentEncoding(acceptEncoding: string): Encoding {
 }
 
 const ENCODINGS: ReadonlySet<string> = new Set<Encoding>(['gzip', 'deflate', 'br', 'zstd']);
-
-const compress = {
-  gzip: promisify(gzip),
-  deflate: promisify(deflate),
-  // Brotli's default quality (11) took 12 s for GraphiQL's 9 MB page; 5 compresses better than gzip's default, about as fast.
-  br: (bytes: Buffer) => promisify(brotliCompress)(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
-  zstd: promisify(zstdCompress),
-} as const;
 
 const encodings = new WeakMap<object, Map<Encoding, Buffer | Promise<Buffer>>>();
 
