@@ -1,0 +1,17 @@
+// Run by tests/statement-memory.test.ts in a child process, under V8 flags the
+// test chooses: sends STATEMENTS statements of 20 rows one after another, through
+// pg's own promise (`pg`) or through CancellableClient (`ours`). The test reads
+// V8's --trace-gc-nvp lines from stdout.
+import pg from 'pg';
+import { CancellableClient } from '../../src/db/cancellation.js';
+
+const [url, through, count] = process.argv.slice(2) as [string, 'pg' | 'ours', string];
+const client = through === 'pg' ? new pg.Client({ connectionString: url }) : new CancellableClient({ connectionString: url });
+await client.connect();
+const text = `select i, md5(i::text) as digest, repeat('x', 300) as padding from generate_series(1, 20) as i`;
+for (let i = 0; i < Number(count); i++) {
+  const { rows } = await client.query(text);
+  if (rows.length !== 20) throw new Error(`expected 20 rows, got ${rows.length}`);
+}
+await client.end();
+console.log('done');
