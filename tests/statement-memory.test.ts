@@ -9,7 +9,7 @@ const SCRIPT = path.join(import.meta.dirname, 'helpers/statement-survival.ts');
  * What each scavenge promoted to the old generation, in KB, over the second
  * half of a run of 3,000 statements (the first half includes start-up): V8's
  * own count (--trace-gc-nvp). --no-turbofan holds pg's `Client#query` in the
- * state a server's is in for its first 10,000 to 20,000 requests; a 2 MB young
+ * state a server's is in for its first 10,000 to 30,000 requests; a 2 MB young
  * generation makes a scavenge every hundred statements or so.
  */
 function promotedPerScavenge(through: 'pg' | 'ours', url: string): number {
@@ -26,7 +26,7 @@ function promotedPerScavenge(through: 'pg' | 'ours', url: string): number {
 
 describe.skipIf(testEngine.engine !== 'postgres')('a statement’s rows in memory', () => {
   it('die young when answered through CancellableClient, as they do not through pg’s own promise', () => {
-    if (testEngine.engine !== 'postgres') return;
+    if (testEngine.engine !== 'postgres') return; // for the type of testEngine; skipped above
     // The control: pg's promise keeps every statement's rows past the next scavenge. Should a pg
     // release stop that, this fails, and CancellableClient can use pg's promise again.
     expect(promotedPerScavenge('pg', testEngine.serverUrl)).toBeGreaterThan(50);

@@ -1,7 +1,7 @@
 // Run by tests/statement-memory.test.ts in a child process, under V8 flags the
-// test chooses: sends STATEMENTS statements of 20 rows one after another, through
-// pg's own promise (`pg`) or through CancellableClient (`ours`). The test reads
-// V8's --trace-gc-nvp lines from stdout.
+// test chooses: `statement-survival.ts URL pg|ours COUNT` sends COUNT statements
+// of 20 rows one after another, through pg's own promise (`pg`) or through
+// CancellableClient (`ours`). The test reads V8's --trace-gc-nvp lines from stdout.
 import pg from 'pg';
 import { CancellableClient } from '../../src/db/cancellation.js';
 
