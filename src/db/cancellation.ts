@@ -39,10 +39,12 @@ export class CancellableClient extends pg.Client {
     this.#config = config;
   }
 
-  // pg declares a dozen overloads of `query`; each is passed through unchanged, so `any` stands for theirs.
+  // pg declares a dozen overloads of `query`, so `any` stands for theirs. A call with a callback
+  // (in its arguments or its config) or a submittable such as a cursor goes to pg unchanged.
   override query(...args: any[]): any {
-    const promised = typeof args.at(-1) !== 'function' && typeof (args[0] as { submit?: unknown } | undefined)?.submit !== 'function';
-    if (!promised) return (super.query as (...a: unknown[]) => unknown)(...args);
+    const [config] = args as [{ submit?: unknown; callback?: unknown } | string | undefined];
+    const withCallback = typeof args.at(-1) === 'function' || (typeof config === 'object' && (typeof config?.submit === 'function' || typeof config?.callback === 'function'));
+    if (withCallback) return (super.query as (...a: unknown[]) => unknown)(...args);
     const signal = scope.getStore();
     // A request past its deadline starts no more statements.
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -64,9 +66,14 @@ export class CancellableClient extends pg.Client {
    * none do (tests/statement-memory.test.ts; bench/RESULTS.md, "Twelfth session").
    */
   #answered(config: unknown, values: unknown): Promise<pg.QueryResult> {
-    return new Promise<pg.QueryResult>((resolve, reject) => {
-      (super.query as (...a: unknown[]) => void)(config, values, (error: Error | undefined, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
-    }).catch((error: unknown) => {
+    let settle!: (error: Error | undefined, result: pg.QueryResult) => void;
+    const answered = new Promise<pg.QueryResult>((resolve, reject) => {
+      settle = (error, result) => (error ? reject(error) : resolve(result));
+    });
+    // pg's types declare no `(config, values, callback)` overload; pg takes it. Outside the
+    // promise, so what pg throws at once (a missing config) is thrown at once, as before.
+    (super.query as (...a: unknown[]) => void)(config, values, settle);
+    return answered.catch((error: unknown) => {
       // As pg does: a stack leading back to the caller rather than to the socket's read.
       if (error instanceof Error) Error.captureStackTrace(error);
       throw error;

@@ -15,7 +15,7 @@ import {
   gzip,
   zstdCompress,
 } from 'node:zlib';
-import { TransformStream } from '@whatwg-node/node-fetch';
+import { TransformStream } from '@whatwg-node/fetch';
 
 /**
  * Brotli's default quality, 11, is for files compressed once and served many
@@ -36,13 +36,16 @@ export const compress = {
 
 /**
  * Yoga's `fetchAPI.CompressionStream`, which its useContentEncoding pipes every
- * answer it compresses through: the ponyfill's own, but for brotli's quality.
- * The ponyfill offers no option for it; its TransformStream takes a Node
- * transform, as its own CompressionStream does.
+ * answer it compresses through: the ponyfill's own, but for brotli's quality,
+ * for which it offers no option. Built on the TransformStream of Yoga's own
+ * Fetch API (@whatwg-node/fetch), not on @whatwg-node/node-fetch's ESM build,
+ * which would load a second copy of the ponyfill.
  */
 export class CompressionStream extends TransformStream<BufferSource, Uint8Array<ArrayBuffer>> {
   constructor(format: string) {
-    super(compressor(format));
+    // Type escape: on Node, @whatwg-node/fetch's TransformStream is the ponyfill's, which takes a
+    // Node Transform as its own CompressionStream gives it; the declared type names only a WHATWG transformer.
+    super(compressor(format) as unknown as Transformer<BufferSource, Uint8Array<ArrayBuffer>>);
   }
 }
 

@@ -51,7 +51,8 @@ const encodings = new WeakMap<object, Map<Encoding, Buffer | Promise<Buffer>>>()
  * The bytes of `owner`'s text in an encoding, made once, off the main thread
  * (zlib's thread pool), and kept as long as `owner` is. Yoga's compression
  * compresses every answer again on every request: a cached page of 20 events
- * took 280 µs of CPU a hit with gzip, GraphiQL's page 250 ms, and 12 s with br.
+ * took 280 µs of CPU a hit with gzip, GraphiQL's page 250 ms (and, at brotli's
+ * default quality, which Yoga used then, 12 s with br).
  */
 export function encodedOnce(owner: object, encoding: Encoding, text: () => string): Buffer | Promise<Buffer> {
   let encoded = encodings.get(owner);

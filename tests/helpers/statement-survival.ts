@@ -5,7 +5,8 @@
 import pg from 'pg';
 import { CancellableClient } from '../../src/db/cancellation.js';
 
-const [url, through, count] = process.argv.slice(2) as [string, 'pg' | 'ours', string];
+const [url, through, count] = process.argv.slice(2);
+if (!url || (through !== 'pg' && through !== 'ours') || !count) throw new Error('usage: statement-survival.ts URL pg|ours COUNT');
 const client = through === 'pg' ? new pg.Client({ connectionString: url }) : new CancellableClient({ connectionString: url });
 await client.connect();
 const text = `select i, md5(i::text) as digest, repeat('x', 300) as padding from generate_series(1, 20) as i`;
