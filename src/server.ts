@@ -18,7 +18,7 @@ import { pendingMigrations } from './db/migrate.js';
 import type { StartupStatus } from './db/startup.js';
 import { useErrorCodes } from './error-codes.js';
 import { CompressionStream } from './http/compression.js';
-import { asFetchRequest, type EarlyAnswer, VARY } from './http/early-answers.js';
+import { asFetchRequest, type EarlyAnswer, headerOf, VARY } from './http/early-answers.js';
 import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
 import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
@@ -111,7 +111,7 @@ function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerRe
     if (lookup === null) return yoga(request, response);
     return lookup.catch(declined).then((answer) => {
       if (answer === null) return yoga(request, response);
-      const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
+      const id = requestIdOf(headerOf(request, REQUEST_ID_HEADER));
       const { Vary: varyByOrigin, ...crossOrigin } = getCORSHeadersByRequestAndOptions(asFetchRequest(request), cors) ?? {};
       response.writeHead(200, {
         ...answer.headers,
@@ -226,8 +226,8 @@ function requestId(request: Request): string {
 }
 
 /** The caller's id, cut to 200 characters, or a new one. */
-function requestIdOf(header: string | string[] | null | undefined): string {
-  return (Array.isArray(header) ? header[0] : header)?.slice(0, 200) || randomUUID();
+function requestIdOf(header: string | null | undefined): string {
+  return header?.slice(0, 200) || randomUUID();
 }
 
 function requestLogger(logger: Logger, request: Request): Logger {

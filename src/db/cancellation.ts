@@ -48,7 +48,7 @@ export class CancellableClient extends pg.Client {
     const signal = scope.getStore();
     // A request past its deadline starts no more statements.
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const result = this.#answered(args[0], args[1]);
+    const result = this.#answered(config, args[1]);
     if (signal === undefined) return result;
     const onAbort = () => this.#cancel();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -26,11 +26,13 @@ import { TransformStream } from '@whatwg-node/fetch';
  */
 const BROTLI: BrotliOptions = { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } };
 
+const brotli = promisify(brotliCompress);
+
 /** The bytes in an encoding, compressed on zlib's thread pool. */
 export const compress = {
   gzip: promisify(gzip),
   deflate: promisify(deflate),
-  br: (bytes: Buffer) => promisify(brotliCompress)(bytes, BROTLI),
+  br: (bytes: Buffer) => brotli(bytes, BROTLI),
   zstd: promisify(zstdCompress),
 } as const;
 

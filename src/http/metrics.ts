@@ -53,7 +53,8 @@ export function useMetrics(knownOperationNames: readonly string[] = []): {
   const started = new WeakMap<Request, number>();
   const known = new Set(knownOperationNames);
   const others = new Set<string>();
-  const nameLabel = (name: string) => {
+  const nameLabel = (name: string | undefined) => {
+    if (name === undefined) return 'Anonymous';
     if (known.has(name) || others.has(name)) return name;
     if (name.length > MAX_LABELLED_NAME_LENGTH || others.size >= MAX_LABELLED_OPERATION_NAMES) return OTHER_OPERATIONS;
     others.add(name);
@@ -61,7 +62,7 @@ export function useMetrics(knownOperationNames: readonly string[] = []): {
   };
   const labelsOf = (request: Request) => {
     const operation = operationOf(request);
-    return { operationName: operation?.name === undefined ? 'Anonymous' : nameLabel(operation.name), operationType: operation?.type ?? 'unknown' };
+    return { operationName: nameLabel(operation?.name), operationType: operation?.type ?? 'unknown' };
   };
   const observe = (labels: ReturnType<typeof labelsOf>, method: string, statusCode: number, seconds: number) => {
     requests.inc(labels);
@@ -95,6 +96,6 @@ export function useMetrics(knownOperationNames: readonly string[] = []): {
     plugin,
     // A cached answer runs nothing, so its operation's type is unknown, as through Yoga.
     observe: ({ operationName, method, status }, seconds) =>
-      observe({ operationName: operationName === undefined ? 'Anonymous' : nameLabel(operationName), operationType: 'unknown' }, method, status, seconds),
+      observe({ operationName: nameLabel(operationName), operationType: 'unknown' }, method, status, seconds),
   };
 }
