@@ -113,17 +113,19 @@ function nodeRequestListener(yoga: (request: IncomingMessage, response: ServerRe
       if (answer === null) return yoga(request, response);
       const id = requestIdOf(headerOf(request, REQUEST_ID_HEADER));
       const { Vary: varyByOrigin, ...crossOrigin } = getCORSHeadersByRequestAndOptions(asFetchRequest(request), cors) ?? {};
-      response.writeHead(200, {
+      const { status } = answer;
+      response.writeHead(status, {
         ...answer.headers,
         ...crossOrigin,
         vary: varyByOrigin === undefined ? VARY : `${varyByOrigin}, ${VARY}`,
-        'content-length': answer.body.length,
+        // A 304's Content-Length would be the 200's (RFC 9110 §8.6); a cache could take 0 for it.
+        ...(status === 200 ? { 'content-length': answer.body.length } : {}),
         [REQUEST_ID_HEADER]: id,
       });
       response.end(answer.body);
       const ms = performance.now() - started;
-      logRequest(logger, { requestId: id, method: 'GET', path: GRAPHQL_PATH, operation: answer.operationName, status: 200, ms });
-      http.observe({ operationName: answer.operationName, method: 'GET', status: 200 }, ms / 1000);
+      logRequest(logger, { requestId: id, method: 'GET', path: GRAPHQL_PATH, operation: answer.operationName, status, ms });
+      http.observe({ operationName: answer.operationName, method: 'GET', status }, ms / 1000);
     });
   };
 }

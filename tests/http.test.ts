@@ -13,6 +13,7 @@ import { readSeeds } from '../src/db/seed-files.js';
 import { EXAMPLE_OPERATION_NAMES } from '../src/http/examples.js';
 import { MAX_LABELLED_OPERATION_NAMES, OTHER_OPERATIONS } from '../src/http/metrics.js';
 import { persistedOperationsManifest, sha256 } from '../src/http/persisted-operations.js';
+import { VARY } from '../src/http/early-answers.js';
 import { CACHE_CONTROL } from '../src/http/response-cache.js';
 import { loadConfig } from '../src/config.js';
 import { MAX_CACHED_DOCUMENT_LENGTH } from '../src/limits.js';
@@ -286,7 +287,7 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
     }
   });
 
-  it('answers a cross-origin hit with the CORS headers Yoga gives, and leaves If-None-Match and requests without a CSRF header to Yoga', async () => {
+  it('answers a cross-origin hit with the CORS headers Yoga gives, and leaves requests without a CSRF header to Yoga', async () => {
     const server = await listening();
     try {
       const miss = await server.get(params, CSRF);
@@ -295,8 +296,48 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
       const early = await server.get(params, crossOrigin);
       expect(early).toMatchObject({ status: 200, early: true, headers: { 'access-control-allow-origin': 'https://dashboard.example', vary: 'Origin, Accept, Accept-Encoding' } });
       expect(comparable(early)).toEqual(comparable(await server.get(throughYoga, crossOrigin)));
-      expect(await server.get(params, { ...CSRF, 'if-none-match': etag })).toMatchObject({ status: 304, early: false, body: '' });
       expect(await server.get(params)).toMatchObject({ status: 403, early: false });
+      // Not even a 304: a condition counts only where the answer would have been a 200 (RFC 9110 §13.2.1).
+      expect(await server.get(params, { 'if-none-match': etag })).toMatchObject({ status: 403, early: false });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers If-None-Match by the answer\'s own tag, weak or strong, in a list or `*`, ahead of Yoga and through it alike', async () => {
+    const server = await listening();
+    try {
+      const miss = await server.get(params, CSRF);
+      const etag = miss.headers.etag!;
+      // Another query's tag, which Yoga's response cache answered 304 for: it compared the header with every cached key.
+      const other = (await server.get({ query: '{ sources(first: 1) { nodes { title } } }' }, CSRF)).headers.etag!;
+      expect(other).not.toBe(etag);
+      const current = [etag, `W/${etag}`, `"elsewhere", ${etag}`, `W/"elsewhere",W/${etag}`, '*'];
+      const stale = [other, `W/${other}`, '"elsewhere"', `${etag.slice(0, -2)}"`, 'garbage'];
+      for (const [request, early] of [[params, true], [throughYoga, false]] as const) {
+        for (const condition of current) {
+          const answer = await server.get(request, { ...CSRF, 'if-none-match': condition });
+          expect(answer, condition).toMatchObject({ status: 304, early, body: '' });
+          // What a cache needs to refresh what it keeps (RFC 9110 §15.4.5), and no Content-Length it could take for the answer's.
+          expect(answer.headers).toMatchObject({ etag, 'cache-control': CACHE_CONTROL, 'last-modified': miss.headers['last-modified'], vary: VARY });
+          expect(answer.headers['content-length']).toBeUndefined();
+          expect(answer.headers['content-type']).toBeUndefined();
+        }
+        for (const condition of stale) {
+          const answer = await server.get(request, { ...CSRF, 'if-none-match': condition });
+          expect(answer, condition).toMatchObject({ status: 200, early, headers: { etag } });
+          expect(withoutCost(JSON.parse(answer.body))).toEqual(withoutCost(JSON.parse(miss.body)));
+        }
+      }
+      // Ahead of Yoga and through it, the same 304.
+      const conditional = { ...CSRF, origin: 'https://dashboard.example', 'if-none-match': etag };
+      expect(comparable(await server.get(params, conditional))).toEqual(comparable(await server.get(throughYoga, conditional)));
+      // An answer Yoga would refuse for its Accept is refused, not 304.
+      expect(await server.get(params, { ...CSRF, accept: 'application/xml', 'if-none-match': etag })).toMatchObject({ status: 406, early: false });
+      // Counted and logged as a 304.
+      const metrics = (await server.request('/metrics')).body;
+      expect(metrics).toMatch(/graphql_yoga_http_duration_count\{operationName="Pair",operationType="unknown",method="GET",statusCode="304"\} [1-9]/);
+      expect(logLines.filter((line) => line.msg === 'request' && line.status === 304).length).toBeGreaterThanOrEqual(current.length * 2);
     } finally {
       await server.close();
     }

@@ -7,6 +7,8 @@ import { compress } from './compression.js';
 export interface EarlyAnswer {
   /** The name the client gave its operation, for the log line and the metrics. */
   readonly operationName: string | undefined;
+  /** 304 for a conditional request whose tag is current (src/http/response-cache.ts), with no body. */
+  readonly status: 200 | 304;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }

@@ -38,6 +38,7 @@ export function graphiqlPage(request: IncomingMessage): Promise<EarlyAnswer> | n
   const encoding = contentEncoding(headerOf(request, 'accept-encoding') ?? '');
   return renderOfflineGraphiQL(graphiqlOptions).then(async (html) => ({
     operationName: undefined,
+    status: 200,
     headers: encoding === 'identity' ? HTML : { ...HTML, 'content-encoding': encoding },
     body: await encodedOnce(renderedPages, encoding, () => html),
   }));

@@ -50,9 +50,10 @@ export interface ResponseCacheOptions {
 
 /**
  * Caches GET queries (the requests a CDN can cache too): each answer gets an
- * `ETag`, `If-None-Match` with it answers 304, and `Cache-Control` lets a CDN
- * keep it. Keys carry the digest of the seeds the database was loaded from,
- * so reseeding (even by another process) retires every cached answer and ETag.
+ * `ETag`, `If-None-Match` with it answers 304 (see `notModified`), and
+ * `Cache-Control` lets a CDN keep it. Keys carry the digest of the seeds the
+ * database was loaded from, so reseeding (even by another process) retires
+ * every cached answer and ETag.
  */
 export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 1000, admit = async () => ({}), persistedOperationsOnly = false }: ResponseCacheOptions): {
   readonly plugins: Plugin[];
@@ -75,12 +76,23 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
     },
   };
   const versionedKey = async (key: string) => `"${await dataVersion()}-${key}"`;
+  /** Each request's If-None-Match, taken from it before Yoga's response cache reads it. */
+  const conditions = new WeakMap<Request, string>();
   const plugins: Plugin[] = [
     {
-      // First, so every lookup of this request, the 304 check's included, shares one record of misses.
-      onRequest({ serverContext }) {
-        const request = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-        missedThisRequest.enterWith((request && missedEarly.get(request)) ?? new Set());
+      // First, so every lookup of this request shares one record of misses.
+      onRequest({ request, serverContext }) {
+        const incoming = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+        missedThisRequest.enterWith((incoming && missedEarly.get(incoming)) ?? new Set());
+        // Yoga's response cache answers 304 when the header's whole text is the key of any
+        // cached answer, whatever the request asks for: another query's tag got a 304, and
+        // a list of tags or a tag made weak by a proxy (nginx does so when it compresses)
+        // never did. The condition is decided in onResultProcess instead, on this answer's tag.
+        const condition = request.headers.get('if-none-match');
+        if (condition !== null) {
+          conditions.set(request, condition);
+          request.headers.delete('if-none-match');
+        }
       },
     },
     useResponseCache({
@@ -100,6 +112,15 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
       },
     }),
     {
+      // After Yoga's own hook, which chose the processor for the Accept header: none (a 406) is left alone.
+      onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
+        const condition = conditions.get(request);
+        if (condition === undefined || resultProcessor === undefined || request.method !== 'GET') return;
+        const cached = result !== undefined && !Array.isArray(result) && !(Symbol.asyncIterator in result) ? cachedHeadersOf(result) : undefined;
+        if (cached === undefined || !notModified(condition, cached.ETag)) return;
+        // A copy: the Response's Headers write through to an object they are given, and later hooks set theirs.
+        setResultProcessor((_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: { ...cached } }), 'application/json');
+      },
       onResponse({ request, response }) {
         // Appended: CORS varies by Origin too.
         if (request.method === 'GET') response.headers.append('vary', VARY);
@@ -121,10 +142,10 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
  * adapter; a CDN in front does, given our ETag and Cache-Control.
  *
  * Only what Yoga would answer with the same cached result and the same headers
- * is answered: a GET to /graphql with a CSRF header and no If-None-Match (Yoga
- * answers 304), the document in the URL (not a persisted query's hash), an
- * Accept that Yoga answers with JSON, within the client's rate limit. Anything else, and
- * every miss, returns null, often synchronously, for Yoga to answer.
+ * is answered: a GET to /graphql with a CSRF header, the document in the URL
+ * (not a persisted query's hash), an Accept that Yoga answers with JSON, within
+ * the client's rate limit; 304 when its If-None-Match names the answer's tag.
+ * Anything else, and every miss, returns null, often synchronously, for Yoga to answer.
  */
 function earlyAnswers(
   // The store itself, not the record of misses: that is Yoga's request's, entered in its first hook.
@@ -132,7 +153,7 @@ function earlyAnswers(
   versionedKey: (operationKey: string) => Promise<string>,
   admit: (client: RateLimitClient) => Promise<Readonly<Record<string, string>> | null>,
 ): (request: IncomingMessage) => Promise<EarlyAnswer | null> | null {
-  const answer = async (request: IncomingMessage, mediaType: JsonMediaType, encoding: Encoding, operation: RequestedOperation) => {
+  const answer = async (request: IncomingMessage, mediaType: JsonMediaType, encoding: Encoding, operation: RequestedOperation): Promise<EarlyAnswer | null> => {
     const key = await versionedKey(operation.key);
     const hit = await lookUp(key);
     if (hit == null) {
@@ -141,9 +162,14 @@ function earlyAnswers(
     }
     const budget = await admit({ apiKey: headerOf(request, API_KEY_HEADER), address: request.socket.remoteAddress });
     if (budget === null) return null;
-    const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...hit.extensions?.http?.headers };
+    const cached = cachedHeadersOf(hit);
+    const condition = headerOf(request, 'if-none-match');
+    if (cached !== undefined && condition !== undefined && notModified(condition, cached.ETag)) {
+      return { operationName: operation.name, status: 304, headers: { ...cached, ...budget }, body: NO_BODY };
+    }
+    const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...cached };
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    return { operationName: operation.name, headers: Object.assign(headers, budget), body: await encodedOnce(hit, encoding, () => answerJson(hit)) };
+    return { operationName: operation.name, status: 200, headers: Object.assign(headers, budget), body: await encodedOnce(hit, encoding, () => answerJson(hit)) };
   };
   // Decoding the query string, hashing what it asks for and matching the Accept and Accept-Encoding
   // headers depend on their text alone, so the outcomes are kept by it, as Yoga keeps parsed
@@ -172,7 +198,7 @@ function earlyAnswers(
     const { method, url = '', headers } = request;
     const queryAt = url.indexOf('?');
     if (method !== 'GET' || queryAt < 0 || url.slice(0, queryAt) !== GRAPHQL_PATH) return null;
-    if (!CSRF_HEADERS.some((name) => headers[name] !== undefined) || headers['if-none-match'] !== undefined) return null;
+    if (!CSRF_HEADERS.some((name) => headers[name] !== undefined)) return null;
     const mediaType = mediaTypeFor(headers.accept ?? '');
     const encoding = encodingFor(headers['accept-encoding'] ?? '');
     if (mediaType === undefined || encoding === undefined) return null;
@@ -180,6 +206,31 @@ function earlyAnswers(
     return operation ? answer(request, mediaType, encoding, operation) : null;
   };
 }
+
+const NO_BODY = Buffer.alloc(0);
+
+/** What a cached answer is sent with (its validators and Cache-Control), a 304 too (RFC 9110 §15.4.5); undefined for an answer not cached. */
+type CachedHeaders = Readonly<Record<string, string>> & { readonly ETag: string };
+
+function cachedHeadersOf(result: { extensions?: { http?: { headers?: Record<string, string> } } }): CachedHeaders | undefined {
+  const headers = result.extensions?.http?.headers;
+  return headers?.ETag === undefined ? undefined : (headers as CachedHeaders);
+}
+
+/**
+ * Whether a GET's `If-None-Match` names the current answer's tag, so it is answered 304
+ * (RFC 9110 §13.1.2): `*`, or any tag of the list by the weak comparison, under which
+ * `W/"x"` and `"x"` match.
+ */
+function notModified(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+  const current = opaque(etag);
+  for (const [tag] of ifNoneMatch.matchAll(ENTITY_TAGS)) if (opaque(tag) === current) return true;
+  return false;
+}
+
+const ENTITY_TAGS = /(?:W\/)?"[^"]*"/g;
 
 /** What a GET's query string asks for, and its cache key without the knowledge base's version. */
 interface RequestedOperation {
