@@ -334,6 +334,13 @@ describe('cached answers over HTTP, ahead of Yoga', () => {
       expect(comparable(await server.get(params, conditional))).toEqual(comparable(await server.get(throughYoga, conditional)));
       // An answer Yoga would refuse for its Accept is refused, not 304.
       expect(await server.get(params, { ...CSRF, accept: 'application/xml', 'if-none-match': etag })).toMatchObject({ status: 406, early: false });
+      // A tag names the data, not a cache entry: another instance, which has not cached the answer, runs it and answers 304.
+      const another = await listening();
+      try {
+        expect(await another.get(params, { ...CSRF, 'if-none-match': etag })).toMatchObject({ status: 304, early: false, headers: { etag } });
+      } finally {
+        await another.close();
+      }
       // Counted and logged as a 304.
       const metrics = (await server.request('/metrics')).body;
       expect(metrics).toMatch(/graphql_yoga_http_duration_count\{operationName="Pair",operationType="unknown",method="GET",statusCode="304"\} [1-9]/);
