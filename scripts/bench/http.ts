@@ -2,7 +2,7 @@
 // wrk, against this server, PostGraphile 5 on the same database and the SQL
 // floor (scripts/bench/floor.mjs), each on the same Node 24:
 //   npm run gen -- --events 1000000 --seed 1      (once, into BENCH_DATABASE_URL)
-//   npm run bench -- [--duration 5] [--rounds 3] [--cache] [--max-cost N] [--only timeline,chart]
+//   npm run bench -- [--duration 5] [--rounds 3] [--warmup 3] [--cache] [--max-cost N] [--only timeline,chart]
 //                    [--variant="--enable-source-maps --heap-growing-percent=50"]
 // Systems and workloads alternate, round by round; figures are medians over rounds.
 // Every response is checked for GraphQL errors, and a run with any measures
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     database: { type: 'string', default: BENCH_DATABASE },
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    // Before its first timed run, each system runs each workload this long at c=16, untimed.
+    warmup: { type: 'string', default: '3' },
     // Adds a column: the same operations sent as GETs, which the server's response cache serves after one warm-up.
     cache: { type: 'boolean', default: false },
     // The server's MAX_COST for the bench, when a workload costs more than the default allows.
@@ -39,6 +41,7 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
 const DATABASE = values.database;
 
 // ---------------------------------------------------------------- Node 24 and PostGraphile, outside the project
@@ -426,7 +429,11 @@ for (let round = 0; round < ROUNDS; round++) {
       const body = workload.bodies[bodyKey(system.spec)];
       if (!body) continue;
       const method = system.spec.key === 'cache' ? 'GET' : 'POST';
-      if (round === 0) wrk(system.url, body, 4, 1, method); // warm-up
+      // Steady state is what a running server serves at: every system starts cold, and V8 optimizes a
+      // server's hot paths over its first ten to thirty thousand requests (a second at c=4, the
+      // warm-up before, left this server's cached pages at 7.3–8.6× PostGraphile's in the first
+      // round against 10.5–10.9× in the next two).
+      if (round === 0) wrk(system.url, body, 16, WARMUP, method);
       const key = `${workload.name}/${system.spec.key}`;
       const entry = results.get(key) ?? { c1: [], c16: [], cpu: [] };
       entry.c1.push(wrk(system.url, body, 1, DURATION, method));
@@ -464,7 +471,7 @@ lines.push(
   '',
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, shared with other work (noisy: compare ratios). ` +
     `${String(counts.postgres).split(' on ')[0]}; Node ${nodeVersion} for every system; wrk ${spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]!.split(' ')[1]} with one thread. ` +
-    `${ROUNDS} alternating rounds, ${DURATION} s per run; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
+    `${ROUNDS} alternating rounds, ${DURATION} s per run, after ${WARMUP} s of each workload at concurrency 16 before the first; medians. p50 and p99 at concurrency 1, req/s at concurrency 16. ` +
     `Statements per request counted through a proxy in a separate pass. CPU per request: the server process's user and system time (\`/proc/<pid>/stat\`) over the c=16 run, divided by its requests. RSS: peak resident memory of the server process over the run. ` +
     `Load average (1, 5, 15 min) at the start ${startLoad}, at the end ${load.map((n) => n.toFixed(1)).join(', ')}. ` +
     `This server runs as \`npm start\` does (\`node ${startFlags().join(' ')} dist/main.js\`), with RATE_LIMIT_POINTS=0 (no rate limit)${values['max-cost'] ? ` and MAX_COST=${values['max-cost']}` : ' and its default MAX_COST'}` +
