@@ -22,7 +22,8 @@ const runs = Math.min(Number(values.runs), 500);
 const database = await openDatabase({ engine: 'pglite', dataDir: null });
 await migrateToLatest(database.db);
 await loadSeeds(database.db, readSeeds(), 'reset');
-const server = http.createServer(createServer({ db: database.db, logger: pino({ level: 'silent' }) }));
+// Served as main.ts serves it: cached answers and their 304s ahead of Yoga, everything else through it.
+const server = http.createServer(createServer({ db: database.db, logger: pino({ level: 'silent' }) }).httpListener);
 server.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,22 +62,28 @@ console.log(`| GraphiQL page | ${graphiql[0]} | ${graphiql[1]} | (not measured) 
 
 const query = operation('TitForTat');
 const getUrl = `${origin}/graphql?query=${encodeURIComponent(query)}`;
-const first = await fetch(getUrl);
-const etag = first.headers.get('etag')!;
+// A GET carries a CSRF header (README, "Browser safety"); without one it is refused, 403.
+const CSRF = { 'x-graphql-yoga-csrf': '1' };
+const first = await fetch(getUrl, { headers: CSRF });
+const etag = first.headers.get('etag');
 await first.text();
+if (first.status !== 200 || etag === null) throw new Error(`the GET was answered ${first.status}${etag === null ? ' without an ETag' : ''}`);
 const timings = { uncached: [] as number[], cached: [] as number[], revalidated: [] as number[] };
-const timed = async (kind: keyof typeof timings, request: () => Promise<Response>) => {
+const timed = async (kind: keyof typeof timings, request: () => Promise<Response>, status: number) => {
   const started = performance.now();
   const response = await request();
   await response.arrayBuffer();
   timings[kind].push(performance.now() - started);
+  if (response.status !== status) throw new Error(`${kind}: answered ${response.status}, not ${status}`);
 };
 for (let run = 0; run < runs; run++) {
-  await timed('uncached', () =>
-    fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }),
+  await timed(
+    'uncached',
+    () => fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }),
+    200,
   );
-  await timed('cached', () => fetch(getUrl));
-  await timed('revalidated', () => fetch(getUrl, { headers: { 'if-none-match': etag } }));
+  await timed('cached', () => fetch(getUrl, { headers: CSRF }), 200);
+  await timed('revalidated', () => fetch(getUrl, { headers: { ...CSRF, 'if-none-match': etag } }), 304);
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`\nTitForTat (18 measures with their events, actors and answers), median of ${runs} interleaved requests:\n`);
