@@ -429,10 +429,9 @@ for (let round = 0; round < ROUNDS; round++) {
       const body = workload.bodies[bodyKey(system.spec)];
       if (!body) continue;
       const method = system.spec.key === 'cache' ? 'GET' : 'POST';
-      // Steady state is what a running server serves at: every system starts cold, and V8 optimizes a
-      // server's hot paths over its first ten to thirty thousand requests (a second at c=4, the
-      // warm-up before, left this server's cached pages at 7.3–8.6× PostGraphile's in the first
-      // round against 10.5–10.9× in the next two).
+      // Steady state is what a running server serves at, and every system starts cold: V8 optimizes
+      // this server's hot paths over its first 10–40 s at c=16 (bench/RESULTS.md, thirteenth
+      // session). Three seconds per workload and system shortens that, and costs a minute a run.
       if (round === 0) wrk(system.url, body, 16, WARMUP, method);
       const key = `${workload.name}/${system.spec.key}`;
       const entry = results.get(key) ?? { c1: [], c16: [], cpu: [] };
