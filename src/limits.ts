@@ -55,6 +55,29 @@ export function boundedParserCache() {
       },
     },
     errorCache: { get: () => undefined, set: () => {} },
+    // Kept by useValidationCache instead, by the document alone.
+    validationCache: false,
+  };
+}
+
+/**
+ * Validation results by document. Yoga's cache keys them by the names of the
+ * validation rules too, joined into one string and looked up on every request
+ * in case a plugin changes the rules per request: 8.8% of the CPU of
+ * `{ __typename }` (bench/RESULTS.md). This server's rules are fixed when it
+ * starts (useOperationLimits), so the document is key enough. Documents are the
+ * parser cache's objects, so a repeat finds its entry, which lives as long as
+ * its document.
+ */
+export function useValidationCache(): Plugin {
+  const results = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  return {
+    onValidate({ params: { documentAST }, setResult }) {
+      const known = results.get(documentAST);
+      if (known !== undefined) return setResult(known);
+      // Typed loosely for custom validate functions; graphql's returns GraphQLErrors.
+      return ({ result }) => void results.set(documentAST, result as readonly GraphQLError[]);
+    },
   };
 }
 
@@ -68,6 +91,13 @@ export const costOfRequest = new WeakMap<Request, OperationCost>();
  * then the inputs in variables and the calculated cost, which depend on the variables.
  */
 export function useOperationLimits(limits: OperationLimits): Plugin[] {
+  // Made once: a rule is a function of the validation context, and the limits are fixed.
+  const rules = [
+    maxDepthRule({ n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: [reject(ErrorCode.DEPTH_LIMIT_EXCEEDED, 'Depth', limits.depth)] }),
+    maxAliasesRule({ n: limits.aliases, allowList: [], propagateOnRejection: false, onReject: [reject(ErrorCode.ALIAS_LIMIT_EXCEEDED, 'Alias', limits.aliases)] }),
+    maxDirectivesRule({ n: limits.directives, propagateOnRejection: false, onReject: [reject(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, 'Directive', limits.directives)] }),
+    documentInputBoundsRule(limits),
+  ];
   return [
     maxTokensPlugin({
       n: limits.tokens,
@@ -81,12 +111,7 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
     }) as Plugin,
     {
       onValidate({ addValidationRule }) {
-        addValidationRule(maxDepthRule({ n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: [reject(ErrorCode.DEPTH_LIMIT_EXCEEDED, 'Depth', limits.depth)] }));
-        addValidationRule(maxAliasesRule({ n: limits.aliases, allowList: [], propagateOnRejection: false, onReject: [reject(ErrorCode.ALIAS_LIMIT_EXCEEDED, 'Alias', limits.aliases)] }));
-        addValidationRule(
-          maxDirectivesRule({ n: limits.directives, propagateOnRejection: false, onReject: [reject(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, 'Directive', limits.directives)] }),
-        );
-        addValidationRule(documentInputBoundsRule(limits));
+        for (const rule of rules) addValidationRule(rule);
       },
       onExecute({ args, setResultAndStopExecution }) {
         const unsupported = unsupportedOperation(args.schema, args.document, args.operationName);

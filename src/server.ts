@@ -22,7 +22,7 @@ import { asFetchRequest, type EarlyAnswer, headerOf, VARY } from './http/early-a
 import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
 import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
-import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit } from './limits.js';
+import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit, useValidationCache } from './limits.js';
 import { createRateLimit, RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
 import { schema } from './schema/index.js';
@@ -80,6 +80,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       useReadiness(db, startup),
       ...useBrowserSafety(),
       useRequestBodyLimit(config.limits.bodyBytes),
+      useValidationCache(),
       ...useOperationLimits(config.limits),
       ...(rateLimit ? [rateLimit.plugin] : []),
       ...(startup ? [useStartupGate(startup)] : []),

@@ -279,6 +279,21 @@ describe('the parsed-document cache', () => {
   });
 });
 
+describe('the validation cache', () => {
+  it('judges a document again as it did the first time: the refused keep their errors, the valid run', async () => {
+    const unknownField = '{ event(slug: "x") { noSuchField } }';
+    const first = { tooDeep: await refusal(small, deep(6)), unknown: await refusal(small, unknownField) };
+    expect(first.unknown[0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    for (let round = 0; round < 3; round++) {
+      await accepted(small, deep(5));
+      expect(await refusal(small, deep(6))).toEqual(first.tooDeep);
+      expect(await refusal(small, unknownField)).toEqual(first.unknown);
+      // The same text on a server of other limits: its own rules judge it.
+      await accepted(defaults, deep(6));
+    }
+  });
+});
+
 describe('compiled execution', () => {
   it(`compiles a document from its run ${RUNS_BEFORE_COMPILING + 1} on, and never one of several operations or too long to keep`, () => {
     const compiles = compilesAfterRuns(RUNS_BEFORE_COMPILING);
