@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { deepPageStart, eventsPage } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
+import { BODY_DIR, cpuMs, getPath, peakRssMb, type Run, wrk } from './wrk.js';
 import { BENCH_DATABASE, benchServerEnv, startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -199,18 +200,6 @@ async function stopAll(running: Running[]) {
   }
 }
 
-/** CPU time a process has used so far, user and system, in milliseconds (from /proc; clock ticks are 10 ms on Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Peak resident memory of a process, from /proc. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
 // ---------------------------------------------------------------- workloads
 interface Workload {
   readonly name: string;
@@ -319,45 +308,11 @@ async function postJson(url: string, body: unknown): Promise<any> {
 }
 
 /** The path and query string of a GET carrying the same operation (the response cache caches GETs only). */
-function getPath(url: string, body: unknown): string {
-  return `${new URL(url).pathname}?${new URLSearchParams(body as Record<string, string>).toString()}`;
-}
-
 /** One request as the system is measured: a GET with the CSRF header for the cached column, a POST otherwise. */
 async function ask(system: Running, body: unknown): Promise<any> {
   if (system.spec.key !== 'cache') return postJson(system.url, body);
   const response = await fetch(new URL(getPath(system.url, body), system.url), { headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
   return response.json();
-}
-
-// ---------------------------------------------------------------- wrk
-interface Run {
-  readonly p50: number;
-  readonly p99: number;
-  readonly rps: number;
-  readonly requests: number;
-}
-
-const BODY_DIR = path.join(os.tmpdir(), `bench-bodies-${process.pid}`);
-mkdirSync(BODY_DIR, { recursive: true });
-
-function wrk(url: string, body: unknown, connections: number, seconds: number, method: 'GET' | 'POST' = 'POST'): Run {
-  const file = path.join(BODY_DIR, `${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, method === 'GET' ? getPath(url, body) : JSON.stringify(body));
-  const output = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk-graphql.lua'), url], {
-    env: { ...process.env, BODY_FILE: file, METHOD: method },
-    encoding: 'utf8',
-  });
-  const errors = /graphql-error responses: (\d+) of (\d+); http errors: connect=(\d+) read=(\d+) status=(\d+) timeout=(\d+)/.exec(output);
-  if (!errors) throw new Error(`unexpected wrk output:\n${output}`);
-  const failed = [1, 3, 4, 5, 6].reduce((sum, i) => sum + Number(errors[i]), 0);
-  if (failed > 0 || Number(errors[2]) === 0) throw new Error(`errors in the run against ${url}:\n${output}`);
-  return {
-    p50: Number(/p50=([\d.]+)ms/.exec(output)![1]),
-    p99: Number(/p99=([\d.]+)ms/.exec(output)![1]),
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1]),
-    requests: Number(/(\d+) requests in/.exec(output)![1]),
-  };
 }
 
 // ---------------------------------------------------------------- main
