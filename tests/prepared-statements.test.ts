@@ -99,6 +99,24 @@ describe.runIf(testEngine.engine === 'postgres')('prepared statements on Postgre
     }
   });
 
+  it("keeps its connections, and what they prepared, through a pause longer than pg's idle timeout", { timeout: 30_000 }, async () => {
+    const database = await openSeededDatabase({ poolSize: 3 });
+    try {
+      // Three at once, so the pool opens all three connections.
+      const backends = async () => {
+        const answers = await Promise.all([0, 1, 2].map(() => sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.2)`.execute(database.db)));
+        return new Set(answers.map(({ rows }) => rows[0]!.pid));
+      };
+      const before = await backends();
+      expect(before.size).toBe(3);
+      // pg closes a connection idle for 10 s unless told otherwise.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      expect(await backends()).toEqual(before);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('prepares nothing when turned off (DB_PREPARED_STATEMENTS=false)', async () => {
     expect(await preparedAfterTwoPages(false)).toEqual([]);
   });

@@ -49,10 +49,18 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   const location = describeDatabase(target);
   if (target.engine === 'postgres') {
     const { timeouts, onConnectionError = () => {} } = options;
+    const size = options.poolSize ?? 10;
     const pool = new pg.Pool({
       connectionString: target.url,
       Client: target.preparedStatements === false ? CancellableClient : PreparingClient,
-      max: options.poolSize ?? 10,
+      max: size,
+      // A connection, once opened, is kept (a fixed-size pool, as HikariCP advises). pg closes
+      // one idle for 10 s by default, and the first requests after a pause paid for new ones:
+      // the connection, its backend's cold catalog caches, every statement prepared and planned
+      // again. An escalation page after 30 s without requests took 77-86 ms, the next few 15-24,
+      // against 4-6 ms warm (bench/RESULTS.md, fourteenth session). A broken idle connection is
+      // still dropped at once (below), and `close()` ends them all.
+      min: size,
       types: typeParsers,
       application_name: 'crisis-kb',
       ...(timeouts && {
