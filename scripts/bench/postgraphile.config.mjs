@@ -16,7 +16,8 @@ export default {
   // A column with only a partial index (citation.subject_event_id) would otherwise get no relation field.
   disablePlugins: ['PgIndexBehaviorsPlugin'],
   schema: { connectionFilterRelations: true },
-  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL, schemas: ['public'], poolConfig: { max: 10 } })],
+  // Connections kept once opened, as this server's and the floor's pools do (src/db/connect.ts).
+  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL, schemas: ['public'], poolConfig: { max: 10, min: 10 } })],
   grafserv: { port: Number(process.env.PORT), host: '127.0.0.1', graphiql: false },
   grafast: { explain: false },
 };
