@@ -57,7 +57,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       // A connection, once opened, is kept (a fixed-size pool, as HikariCP advises). pg closes
       // one idle for 10 s by default, and the first requests after a pause paid for new ones:
       // the connection, its backend's cold catalog caches, every statement prepared and planned
-      // again. An escalation page after 30 s without requests took 77-86 ms, the next few 15-24,
+      // again. An escalation page after 30 s without requests took 73-89 ms, the next few 12-30,
       // against 4-6 ms warm (bench/RESULTS.md, fourteenth session). A broken idle connection is
       // still dropped at once (below), and `close()` ends them all.
       min: size,
