@@ -307,7 +307,6 @@ async function postJson(url: string, body: unknown): Promise<any> {
   return response.json();
 }
 
-/** The path and query string of a GET carrying the same operation (the response cache caches GETs only). */
 /** One request as the system is measured: a GET with the CSRF header for the cached column, a POST otherwise. */
 async function ask(system: Running, body: unknown): Promise<any> {
   if (system.spec.key !== 'cache') return postJson(system.url, body);
