@@ -1,14 +1,19 @@
-// What Yoga's pipeline costs a request, against the same schema without it:
+// Where a cheap request's time goes, between the SQL floor and this server:
 //   npm run bench:pipeline -- [--duration 4] [--rounds 3]
-// `{ __typename }` POSTed to three servers on the benchmark's Node, one at a time, rounds
-// alternating: this server as `npm start` runs it; Yoga with the same schema and its defaults,
-// none of our plugins (pipeline/bare-yoga.mjs); the schema compiled by graphql-jit behind bare
-// node:http (pipeline/bare-http.mjs). CPU per request from /proc over each run at c=16; p50 from
-// a run at c=1. Loopback only; about a minute. Needs a migrated database for this server
-// (BENCH_DATABASE_URL; any size). Writes its section of bench/RESULTS.md.
+// Three cheap workloads (`{ __typename }`, the first page of 20 events, ten `node` lookups)
+// POSTed to four servers on the benchmark's Node, one at a time, rounds alternating: this server as
+// `npm start` runs it; Yoga with the same schema, context and data layer and Yoga's defaults, none
+// of our plugins (pipeline/bare-yoga.mjs); the same schema compiled by graphql-jit, with the same
+// context and data layer, behind bare node:http (pipeline/bare-http.mjs); and the SQL floor of
+// `npm run bench` (floor.mjs: one hand-written statement building the JSON in Postgres). CPU per
+// request from /proc over each run at c=16; p50 from a run at c=1. Loopback only; about five
+// minutes. Needs the database `npm run gen` fills (BENCH_DATABASE_URL). Writes its section of
+// bench/RESULTS.md.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { eventsPage } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
 import { cpuMs, wrk } from './wrk.js';
@@ -24,58 +29,97 @@ const { values } = parseArgs({
   },
 });
 const DURATION = Number(values.duration);
-const BODY = { query: '{ __typename }' };
+
+const database = new pg.Client({ connectionString: values.database });
+await database.connect();
+// The ten events `npm run bench` looks up (scripts/bench/http.ts).
+const ids = (await database.query<{ id: number }>('select id from event order by id offset 1000 limit 10')).rows.map(({ id }) => id);
+await database.end();
+const eventId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
+
+type Bodies = { graphql: unknown; floor?: unknown };
+const WORKLOADS: { label: string; bodies: Bodies }[] = [
+  { label: '`{ __typename }`', bodies: { graphql: { query: '{ __typename }' } } },
+  {
+    label: 'first page: 20 events by date',
+    bodies: { graphql: { query: eventsPage(null) }, floor: { op: 'page', args: { after: null, first: 20 } } },
+  },
+  {
+    label: 'ten `node` lookups of events',
+    bodies: {
+      graphql: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${eventId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
+      floor: { op: 'nodes', args: { ids } },
+    },
+  },
+];
 
 const node = benchNode();
 const nodeVersion = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
 execFileSync(node, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
 
 const SYSTEMS = [
-  { label: 'this server (`npm start`)', args: [...startFlags(), 'dist/main.js'] },
-  { label: "Yoga's defaults, none of our plugins", args: [path.join(import.meta.dirname, 'pipeline/bare-yoga.mjs')] },
-  { label: 'no Yoga: bare `node:http` and graphql-jit', args: [path.join(import.meta.dirname, 'pipeline/bare-http.mjs')] },
-];
+  { label: 'this server (`npm start`)', args: [...startFlags(), 'dist/main.js'], speaks: 'graphql' },
+  { label: "Yoga's defaults, none of our plugins", args: [path.join(import.meta.dirname, 'pipeline/bare-yoga.mjs')], speaks: 'graphql' },
+  { label: 'no Yoga: bare `node:http` and graphql-jit', args: [path.join(import.meta.dirname, 'pipeline/bare-http.mjs')], speaks: 'graphql' },
+  { label: 'SQL floor (`floor.mjs`)', args: [path.join(import.meta.dirname, 'floor.mjs')], speaks: 'floor' },
+] as const;
 
-const running: { label: string; url: string; process: ChildProcess }[] = SYSTEMS.map((system, i) => {
+const running: { label: string; speaks: keyof Bodies; url: string; process: ChildProcess }[] = SYSTEMS.map((system, i) => {
   const port = Number(values.port) + i;
   return {
     label: system.label,
+    speaks: system.speaks,
     url: `http://127.0.0.1:${port}/graphql`,
     process: spawn(node, system.args, { cwd: ROOT, env: benchServerEnv(values.database, port), stdio: ['ignore', 'ignore', 'inherit'] }),
   };
 });
 
-async function answers(url: string): Promise<boolean> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BODY) }).catch(() => null);
+/** Whether a server answers the first page without errors. */
+async function answers(system: (typeof running)[number]): Promise<boolean> {
+  const body = WORKLOADS[1]!.bodies[system.speaks];
+  const response = await fetch(system.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
   const answer = response?.status === 200 ? await response.json() : null;
-  return answer?.data?.__typename === 'Query' && answer.errors === undefined;
+  return answer !== null && answer.errors === undefined;
 }
 
 try {
   for (const system of running) {
-    for (let waited = 0; !(await answers(system.url)); waited += 250) {
+    for (let waited = 0; !(await answers(system)); waited += 250) {
       if (system.process.exitCode !== null || waited > 60_000) throw new Error(`${system.label} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    wrk(system.url, BODY, 16, 3, 'POST');
+    for (const { bodies } of WORKLOADS) if (bodies[system.speaks] !== undefined) wrk(system.url, bodies[system.speaks], 16, 2, 'POST');
   }
-  const figures = running.map(() => ({ cpu: [] as number[], p50: [] as number[], rps: [] as number[] }));
+  const figures = WORKLOADS.map(() => running.map(() => ({ cpu: [] as number[], p50: [] as number[], rps: [] as number[] })));
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const [i, system] of running.entries()) {
-      const before = cpuMs(system.process.pid!);
-      const loaded = wrk(system.url, BODY, 16, DURATION);
-      figures[i]!.cpu.push(((cpuMs(system.process.pid!) - before) * 1000) / loaded.requests);
-      figures[i]!.rps.push(loaded.rps);
-      figures[i]!.p50.push(wrk(system.url, BODY, 1, DURATION).p50);
+    for (const [w, { bodies }] of WORKLOADS.entries()) {
+      for (const [i, system] of running.entries()) {
+        const body = bodies[system.speaks];
+        if (body === undefined) continue;
+        const before = cpuMs(system.process.pid!);
+        const loaded = wrk(system.url, body, 16, DURATION);
+        figures[w]![i]!.cpu.push(((cpuMs(system.process.pid!) - before) * 1000) / loaded.requests);
+        figures[w]![i]!.rps.push(loaded.rps);
+        figures[w]![i]!.p50.push(wrk(system.url, body, 1, DURATION).p50);
+      }
     }
   }
+  const floor = running.length - 1;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:pipeline\`: \`{ __typename }\` POSTed to each server ` +
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:pipeline\` on ${values.database.replace(/^.*\//, '')}: each workload POSTed to each server ` +
       `(Node ${nodeVersion}), ${values.rounds} alternating rounds of ${DURATION} s at concurrency 16 (CPU from /proc, req/s) and ${DURATION} s at 1 (p50); medians.`,
     '',
-    '| server | CPU µs/request | req/s at c=16 | p50 ms at c=1 |',
-    '| --- | ---: | ---: | ---: |',
-    ...running.map((system, i) => `| ${system.label} | ${median(figures[i]!.cpu).toFixed(0)} | ${median(figures[i]!.rps).toFixed(0)} | ${median(figures[i]!.p50).toFixed(2)} |`),
+    '| workload | server | CPU µs/request | req/s at c=16 | p50 ms at c=1 | p50 / floor |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...WORKLOADS.flatMap(({ label }, w) =>
+      running.flatMap((system, i) => {
+        const { cpu, rps, p50 } = figures[w]![i]!;
+        if (cpu.length === 0) return [];
+        const floorP50 = figures[w]![floor]!.p50;
+        const ratio = floorP50.length === 0 || i === floor ? '' : (median(p50) / median(floorP50)).toFixed(2);
+        return [`| ${i === 0 ? label : ''} | ${system.label} | ${median(cpu).toFixed(0)} | ${median(rps).toFixed(0)} | ${median(p50).toFixed(2)} | ${ratio} |`];
+      }),
+    ),
   ];
   writeSection(values.out, 'pipeline', lines);
   console.log(lines.join('\n'));

@@ -1,7 +1,7 @@
 // What src/server.ts answers before Yoga sees a request: a GET's cached answer
 // (src/http/response-cache.ts) and GraphiQL's page (src/http/graphiql.ts).
 import type { IncomingMessage } from 'node:http';
-import { compress } from './compression.js';
+import { compress, type Encoding } from './compression.js';
 
 /** An answer written before Yoga sees the request, with what its hooks would add (CORS, Vary, the request id and length) added there. */
 export interface EarlyAnswer {
@@ -30,22 +30,6 @@ export function headerOf(request: IncomingMessage, name: string): string | undef
 export function asFetchRequest(request: IncomingMessage): Request {
   return { method: request.method, headers: { get: (name: string) => headerOf(request, name) ?? null } } as unknown as Request;
 }
-
-/** The encodings answered ahead of Yoga: those its compression answers with on Node 22 and 24. */
-export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br' | 'zstd';
-
-/**
- * The encoding Yoga's compression (`useContentEncoding` of @whatwg-node/server)
- * answers with: the first of the listed encodings it supports, by exact match
- * of the header's comma-separated parts, or none. Yoga passes over
- * deflate-raw on Node 20 and later; so does this.
- */
-export function contentEncoding(acceptEncoding: string): Encoding {
-  // Type escape: what ENCODINGS has is an Encoding.
-  return (acceptEncoding.split(',').find((name) => ENCODINGS.has(name)) as Encoding | undefined) ?? 'identity';
-}
-
-const ENCODINGS: ReadonlySet<string> = new Set<Encoding>(['gzip', 'deflate', 'br', 'zstd']);
 
 const encodings = new WeakMap<object, Map<Encoding, Buffer | Promise<Buffer>>>();
 

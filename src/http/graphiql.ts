@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type GraphiQLOptions, shouldRenderGraphiQL } from 'graphql-yoga';
-import { asFetchRequest, contentEncoding, type EarlyAnswer, encodedOnce, headerOf } from './early-answers.js';
+import { contentEncoding } from './compression.js';
+import { asFetchRequest, type EarlyAnswer, encodedOnce, headerOf } from './early-answers.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { GRAPHQL_PATH } from './request-operation.js';
 

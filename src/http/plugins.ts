@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { useContentEncoding } from '@whatwg-node/server';
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
 import type { RateLimit } from '../rate-limit.js';
+import { useCompression } from './compression.js';
 import type { EarlyAnswer } from './early-answers.js';
 import { EXAMPLE_OPERATION_NAMES, EXAMPLE_OPERATIONS } from './examples.js';
 import { useMetrics } from './metrics.js';
@@ -39,7 +39,7 @@ export function httpPlugins({ db, redis, persistedOperationsOnly, responseCacheB
       usePersistedQueries({ manifest: persistedOperationsManifest(EXAMPLE_OPERATIONS), only: persistedOperationsOnly, redis }),
       ...responseCache.plugins,
       // Last, so it compresses the final body (gzip, deflate or br, whichever the client lists first).
-      useContentEncoding<{}>(),
+      useCompression(),
     ],
     cachedAnswer: responseCache.cachedAnswer,
     observe: metrics.observe,

@@ -14,7 +14,8 @@ import { CSRF_HEADERS } from '../browser-safety.js';
 import { findSeedDigest } from '../db/queries/seed-state.js';
 import { MAX_CACHED_DOCUMENT_LENGTH } from '../limits.js';
 import { API_KEY_HEADER, type RateLimitClient } from '../rate-limit.js';
-import { contentEncoding, type EarlyAnswer, type Encoding, encodedOnce, headerOf, VARY } from './early-answers.js';
+import { contentEncoding, type Encoding } from './compression.js';
+import { type EarlyAnswer, encodedOnce, headerOf, VARY } from './early-answers.js';
 import { GRAPHQL_PATH } from './request-operation.js';
 
 /** What an answer is cached by, besides the knowledge base's version. */

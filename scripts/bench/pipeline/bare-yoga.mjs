@@ -1,8 +1,16 @@
 // Yoga with this project's schema and Yoga's defaults, none of the project's plugins: what Yoga's
-// pipeline costs on its own (`npm run bench:pipeline`). Plain JavaScript over the compiled schema.
-//   PORT=… node scripts/bench/pipeline/bare-yoga.mjs
+// pipeline costs on its own (`npm run bench:pipeline`). Plain JavaScript over the compiled schema,
+// with this server's context (a fresh set of loaders over the same pool and data layer).
+//   DATABASE_URL=postgres://… PORT=… node scripts/bench/pipeline/bare-yoga.mjs
 import http from 'node:http';
 import { createYoga } from 'graphql-yoga';
+import { pino } from 'pino';
+import { createContext } from '../../../dist/context.js';
+import { openDatabase } from '../../../dist/db/connect.js';
 import { schema } from '../../../dist/schema/index.js';
 
-http.createServer(createYoga({ schema, logging: false, landingPage: false, graphiql: false })).listen(Number(process.env.PORT), '127.0.0.1');
+const { db } = await openDatabase({ engine: 'postgres', url: process.env.DATABASE_URL });
+const logger = pino({ level: 'silent' });
+
+const yoga = createYoga({ schema, context: () => createContext(db, logger), logging: false, landingPage: false, graphiql: false });
+http.createServer(yoga).listen(Number(process.env.PORT), '127.0.0.1');
