@@ -20,11 +20,15 @@ export function getPath(url: string, body: unknown): string {
   return `${new URL(url).pathname}?${new URLSearchParams(body as Record<string, string>).toString()}`;
 }
 
-/** One wrk run (one thread); throws if any answer was an HTTP or GraphQL error, or if none came. */
-export function wrk(url: string, body: unknown, connections: number, seconds: number, method: 'GET' | 'POST' = 'POST'): Run {
+/**
+ * One wrk run (one thread), with `headers` added to each request; throws if any answer was an HTTP
+ * or GraphQL error, or if none came. A compressed answer is not decoded: its errors go uncounted.
+ */
+export function wrk(url: string, body: unknown, connections: number, seconds: number, method: 'GET' | 'POST' = 'POST', headers: Record<string, string> = {}): Run {
   const file = path.join(BODY_DIR, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, method === 'GET' ? getPath(url, body) : JSON.stringify(body));
-  const output = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(import.meta.dirname, 'wrk-graphql.lua'), url], {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const output = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', ...headerArgs, '-s', path.join(import.meta.dirname, 'wrk-graphql.lua'), url], {
     env: { ...process.env, BODY_FILE: file, METHOD: method },
     encoding: 'utf8',
   });

@@ -67,14 +67,16 @@ const compressHere = {
 
 /**
  * Answers up to this size are compressed on the main thread, larger ones on
- * zlib's thread pool. Handing a small answer to the pool costs more than
- * compressing it: 16 gzips of 7 KB at a time took 133 µs of CPU each there
- * against 78 here, and 16 brotli compressions 1,232 µs against 138, the pool's
- * threads each setting up and tearing down brotli's megabytes of state. Here
- * 32 KB takes 160 µs with gzip and 257 with brotli, about what the request
- * itself took; 124 KB would hold every other request up for 0.6–1 ms.
+ * zlib's thread pool, so that one very large answer does not hold every other
+ * request up. Handing an answer to the pool costs more CPU than compressing it
+ * here, most of all brotli's with several at once (`npm run bench:zlib`: 9 KB
+ * 96 µs here and 1,314 on the pool 16 at a time, 150 KB 1,112 against 5,209;
+ * gzip 115 against 626 and 696 against 837). Up to 128 KB, compressing here
+ * holds the loop up for a millisecond at most, less than making the answer
+ * took. A timeline of 50 events (38 KB) costs 0.79× the CPU with brotli and
+ * 0.93× with gzip here that it cost on the pool (`npm run bench:builds`).
  */
-const COMPRESSED_HERE_BYTES = 32 * 1024;
+const COMPRESSED_HERE_BYTES = 128 * 1024;
 
 function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer): Buffer<ArrayBuffer> | Promise<Buffer<ArrayBuffer>> {
   return bytes.length <= COMPRESSED_HERE_BYTES ? compressHere[encoding](bytes) : compress[encoding](bytes);
@@ -84,12 +86,13 @@ function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer):
  * Yoga's compression (`useContentEncoding` of @whatwg-node/server), the same
  * encoding chosen by the same rule (`contentEncoding`), but an answer held in
  * memory, which is every answer but a stream of events, is compressed in one
- * call on zlib's thread pool instead of being piped through a
- * CompressionStream of whatwg-node's streams. Piped, a first page of 20 events
- * (4.4 KB, 818 bytes gzipped) cost 567–581 µs of CPU against 299–309 without
- * compression: the plumbing cost more than twice what zlib does, and nearly
- * every client but a benchmark asks for gzip or br (browsers and fetch do).
- * The answer also gets its Content-Length instead of a chunked body. Streams
+ * call (`compressAnswer`) instead of being piped through a CompressionStream of
+ * whatwg-node's streams over zlib's thread pool. A first page of 20 events (4.4
+ * KB, 818 bytes gzipped) costs 0.60× the CPU it cost piped with gzip and 0.32×
+ * with brotli (bench/RESULTS.md, "Sixteenth session"): the plumbing cost more
+ * than zlib, and nearly every client but a benchmark asks for gzip or br
+ * (browsers and fetch do). The answer also gets its Content-Length instead of
+ * a chunked body. Streams
  * (`text/event-stream`, `multipart/mixed`) and a request's compressed body
  * are still Yoga's plugin's to handle.
  */

@@ -1,0 +1,128 @@
+// Builds of this server against each other, in one run:
+//   npm run bench:builds -- --b <bundle directory>[,<another>…] [--a dist] [--only first,timeline]
+//     [--encoding gzip] [--rounds 4] [--duration 4]
+// A change meant to make a request cheaper is measured as the ratio of the builds' CPU per request
+// within one run, never against an earlier session's figure: this machine's load drifts by more
+// than such a change saves. Every build runs at once (as `npm start` runs dist/main.js, each on its
+// own port, on the benchmark's Node), idle but for the run being timed; the order alternates from
+// round to round; each workload runs at c=16 (CPU per request from /proc, req/s) and at c=1 (p50).
+// `--encoding` sends that Accept-Encoding, as browsers and most clients do. A bundle directory is
+// what `node scripts/transpile.mjs` writes, copied inside the project (its modules find
+// package.json and the schema above them), e.g. an earlier commit's:
+//   git stash -u; git checkout <commit>; node scripts/transpile.mjs; cp -r dist .scratch/before; git checkout -; git stash pop
+// Loopback only; needs the database `npm run gen` fills (BENCH_DATABASE_URL). Prints its table.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { eventsPage } from './pages.js';
+import { median } from './results-file.js';
+import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
+import { cpuMs, wrk } from './wrk.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string', default: 'dist' },
+    b: { type: 'string' },
+    database: { type: 'string', default: BENCH_DATABASE },
+    rounds: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '4' },
+    only: { type: 'string' },
+    encoding: { type: 'string' },
+  },
+});
+if (values.b === undefined) throw new Error('--b <bundle directory> is required');
+const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const HEADERS: Record<string, string> = values.encoding === undefined ? {} : { 'accept-encoding': values.encoding };
+
+const database = new pg.Client({ connectionString: values.database });
+await database.connect();
+// The ten events `npm run bench` looks up (scripts/bench/http.ts).
+const ids = (await database.query<{ id: number }>('select id from event order by id offset 1000 limit 10')).rows.map(({ id }) => id);
+await database.end();
+const eventId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
+
+const WORKLOADS = [
+  { key: 'typename', label: '`{ __typename }`', body: { query: '{ __typename }' } },
+  { key: 'first', label: 'first page: 20 events by date', body: { query: eventsPage(null) } },
+  {
+    key: 'nodes',
+    label: 'ten `node` lookups of events',
+    body: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${eventId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
+  },
+  {
+    key: 'timeline',
+    label: 'timeline page: 50 events in 2024 with participants, citations, totalCount',
+    body: {
+      query: `{ events(first: 50, filter: { from: "2024-01-01", to: "2024-12-31" }) { totalCount nodes { id title date { precision earliest latest }
+        participants { role actor { id name country { id name } } } citations { quote source { id title } } } } }`,
+    },
+  },
+].filter(({ key }) => values.only === undefined || values.only.split(',').includes(key));
+
+interface Build {
+  readonly label: string;
+  readonly url: string;
+  readonly process: ChildProcess;
+}
+
+async function start(label: string, directory: string, port: number): Promise<Build> {
+  const child = spawn(benchNode(), [...startFlags(), path.join(directory, 'main.js')], {
+    cwd: ROOT,
+    env: benchServerEnv(values.database, port),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; !(await fetch(`${url}/ready`).then((response) => response.ok, () => false)); waited += 200) {
+    if (child.exitCode !== null || waited > 60_000) throw new Error(`${label} (${directory}) did not become ready`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { label, url: `${url}/graphql`, process: child };
+}
+
+// dist/ as the sources are now, as `npm start` would build it (nothing is done when it is current).
+execFileSync(process.execPath, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
+const directories = [values.a, ...values.b.split(',')];
+const labels = directories.map((_, i) => (i === 0 ? 'A' : directories.length === 2 ? 'B' : `B${i}`));
+const builds = await Promise.all(directories.map((directory, i) => start(labels[i]!, path.resolve(ROOT, directory), 4801 + i)));
+const nodeVersion = execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
+
+const figures = WORKLOADS.map(() => builds.map(() => ({ cpu: [] as number[], rps: [] as number[], p50: [] as number[] })));
+try {
+  for (const build of builds) for (const { body } of WORKLOADS) wrk(build.url, body, 16, 2, 'POST', HEADERS);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [...builds.keys()] : [...builds.keys()].reverse();
+    for (const [w, { body }] of WORKLOADS.entries()) {
+      for (const b of order) {
+        const { url, process: child } = builds[b]!;
+        const before = cpuMs(child.pid!);
+        const loaded = wrk(url, body, 16, DURATION, 'POST', HEADERS);
+        figures[w]![b]!.cpu.push(((cpuMs(child.pid!) - before) * 1000) / loaded.requests);
+        figures[w]![b]!.rps.push(loaded.rps);
+        figures[w]![b]!.p50.push(wrk(url, body, 1, DURATION, 'POST', HEADERS).p50);
+      }
+    }
+    process.stderr.write(`round ${round + 1} of ${ROUNDS} done\n`);
+  }
+} finally {
+  for (const { process: child } of builds) child.kill('SIGTERM');
+}
+
+const range = (list: number[]) => `${Math.min(...list).toFixed(2)}–${Math.max(...list).toFixed(2)}`;
+console.log(
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:builds\`: ${directories.map((directory, i) => `${labels[i]} = ${directory}`).join(', ')}; ` +
+    `Node ${nodeVersion}; Accept-Encoding ${values.encoding ?? 'none'}; ${ROUNDS} rounds in alternating order of ${DURATION} s at c=16 (CPU from /proc, req/s) and ${DURATION} s at c=1 (p50); medians.`,
+);
+console.log('');
+console.log('| workload | build | CPU µs/request | CPU / A, per round (median, range) | req/s at c=16 | p50 ms at c=1 |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+for (const [w, { label }] of WORKLOADS.entries()) {
+  for (const [b, build] of builds.entries()) {
+    const { cpu, rps, p50 } = figures[w]![b]!;
+    const ratios = cpu.map((value, round) => value / figures[w]![0]!.cpu[round]!);
+    const ratio = b === 0 ? '' : `${median(ratios).toFixed(2)} (${range(ratios)})`;
+    console.log(`| ${b === 0 ? label : ''} | ${build.label} | ${median(cpu).toFixed(0)} | ${ratio} | ${median(rps).toFixed(0)} | ${median(p50).toFixed(2)} |`);
+  }
+}
