@@ -14,8 +14,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { eventsPage } from './pages.js';
+import { eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
 import { median } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
 import { cpuMs, wrk } from './wrk.js';
@@ -37,12 +36,6 @@ const ROUNDS = Number(values.rounds);
 const DURATION = Number(values.duration);
 const HEADERS: Record<string, string> = values.encoding === undefined ? {} : { 'accept-encoding': values.encoding };
 
-const database = new pg.Client({ connectionString: values.database });
-await database.connect();
-// The ten events `npm run bench` looks up (scripts/bench/http.ts).
-const ids = (await database.query<{ id: number }>('select id from event order by id offset 1000 limit 10')).rows.map(({ id }) => id);
-await database.end();
-const eventId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
 
 const WORKLOADS = [
   { key: 'typename', label: '`{ __typename }`', body: { query: '{ __typename }' } },
@@ -50,7 +43,7 @@ const WORKLOADS = [
   {
     key: 'nodes',
     label: 'ten `node` lookups of events',
-    body: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${eventId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
+    body: { query: nodeLookups(NODE_LOOKUP_IDS) },
   },
   {
     key: 'timeline',

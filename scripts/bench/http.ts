@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { deepPageStart, eventsPage } from './pages.js';
+import { deepPageStart, eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { BODY_DIR, cpuMs, getPath, peakRssMb, type Run, wrk } from './wrk.js';
 import { BENCH_DATABASE, benchServerEnv, startFlags } from './start-command.js';
@@ -209,14 +209,13 @@ interface Workload {
 }
 
 async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor: (url: string) => Promise<string> }> {
-  const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
   const pgid = (type: string, id: number) => Buffer.from(JSON.stringify([type, id])).toString('base64');
   const one = async (text: string) => (await database.query(text)).rows[0];
   // A person's full name with one letter changed: a misspelt name as a user types it.
   const person = await one(`select name from actor where id = (select min(id) from actor where id >= 12345 and kind = 'PERSON' and name ~ '^[A-Za-z]+ [A-Za-z]+$')`);
   const misspelt = String(person.name).replace(/([aeiou])([^aeiou]*)$/, (_, vowel: string, rest: string) => `${vowel === 'a' ? 'o' : 'a'}${rest}`);
   const deep = await deepPageStart(database);
-  const ids: number[] = (await database.query(`select (1 + (i * 7919) % 1000000) as id from generate_series(1, 10) i`)).rows.map((r) => r.id);
+  const ids = NODE_LOOKUP_IDS;
   const [from, to] = ['2024-01-01', '2024-12-31'];
   // PostGraphile 5's own cursor for the same row, in the same order (its format: base64 of [digest, ...values]).
   const pglCursor = async (url: string) => {
@@ -279,7 +278,7 @@ async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor:
       name: 'nodes',
       label: 'ten `node` lookups of events in one request',
       bodies: {
-        ours: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${gid('Event', id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
+        ours: { query: nodeLookups(ids) },
         postgraphile: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${pgid('Event', id)}") { id ... on Event { title dateEarliest dateLatest datePrecision } }`).join(' ')} }` },
         floor: { op: 'nodes', args: { ids } },
       },

@@ -1,6 +1,15 @@
 // The first and the deep page of events, as the benchmarks send them to this server.
 import type pg from 'pg';
 
+/** The ten events the benchmarks look up by `node`: spread over a million ids, the same for every seed. */
+export const NODE_LOOKUP_IDS: readonly number[] = Array.from({ length: 10 }, (_, i) => 1 + ((i + 1) * 7919) % 1_000_000);
+
+/** One request of `node` lookups of events, as this server's global ids (`Event:<id>`, base64url). */
+export function nodeLookups(ids: readonly number[]): string {
+  const globalId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
+  return `{ ${ids.map((id, i) => `n${i}: node(id: "${globalId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }`;
+}
+
 /** Twenty events by date, with their cursors; after `after` when given. */
 export function eventsPage(after: string | null): string {
   return `{ events(first: 20${after ? `, after: "${after}"` : ''}) { edges { cursor node { id title date { precision earliest latest } } } pageInfo { hasNextPage } } }`;

@@ -12,8 +12,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { eventsPage } from './pages.js';
+import { eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
 import { cpuMs, wrk } from './wrk.js';
@@ -30,12 +29,6 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 
-const database = new pg.Client({ connectionString: values.database });
-await database.connect();
-// The ten events `npm run bench` looks up (scripts/bench/http.ts).
-const ids = (await database.query<{ id: number }>('select id from event order by id offset 1000 limit 10')).rows.map(({ id }) => id);
-await database.end();
-const eventId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
 
 type Bodies = { graphql: unknown; floor?: unknown };
 const WORKLOADS: { label: string; bodies: Bodies }[] = [
@@ -47,8 +40,8 @@ const WORKLOADS: { label: string; bodies: Bodies }[] = [
   {
     label: 'ten `node` lookups of events',
     bodies: {
-      graphql: { query: `{ ${ids.map((id, i) => `n${i}: node(id: "${eventId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }` },
-      floor: { op: 'nodes', args: { ids } },
+      graphql: { query: nodeLookups(NODE_LOOKUP_IDS) },
+      floor: { op: 'nodes', args: { ids: NODE_LOOKUP_IDS } },
     },
   },
 ];

@@ -92,9 +92,8 @@ function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer):
  * with brotli (bench/RESULTS.md, "Sixteenth session"): the plumbing cost more
  * than zlib, and nearly every client but a benchmark asks for gzip or br
  * (browsers and fetch do). The answer also gets its Content-Length instead of
- * a chunked body. Streams
- * (`text/event-stream`, `multipart/mixed`) and a request's compressed body
- * are still Yoga's plugin's to handle.
+ * a chunked body. Streams (`text/event-stream`, `multipart/mixed`) and a
+ * request's compressed body are still Yoga's plugin's to handle.
  */
 export function useCompression(): Plugin {
   const streaming = useContentEncoding<{}>();
