@@ -88,7 +88,7 @@ function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer):
  * memory, which is every answer but a stream of events, is compressed in one
  * call (`compressAnswer`) instead of being piped through a CompressionStream of
  * whatwg-node's streams over zlib's thread pool. A first page of 20 events (4.4
- * KB, 818 bytes gzipped) costs 0.60× the CPU it cost piped with gzip and 0.32×
+ * KB, 818 bytes gzipped) costs 0.60–0.72× the CPU it cost piped with gzip and 0.32×
  * with brotli (bench/RESULTS.md, "Sixteenth session"): the plumbing cost more
  * than zlib, and nearly every client but a benchmark asks for gzip or br
  * (browsers and fetch do). The answer also gets its Content-Length instead of
