@@ -82,8 +82,18 @@ const labels = directories.map((_, i) => (i === 0 ? 'A' : directories.length ===
 const builds = await Promise.all(directories.map((directory, i) => start(labels[i]!, path.resolve(ROOT, directory), 4801 + i)));
 const nodeVersion = execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
 
+/** wrk sees a compressed answer's bytes, not its errors: each build answers each workload once here, decoded, without any. */
+async function checkAnswers({ label, url }: Build): Promise<void> {
+  for (const { key, body } of WORKLOADS) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...HEADERS }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as { errors?: unknown };
+    if (response.status !== 200 || answer.errors !== undefined) throw new Error(`${label} answered ${key} with ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+  }
+}
+
 const figures = WORKLOADS.map(() => builds.map(() => ({ cpu: [] as number[], rps: [] as number[], p50: [] as number[] })));
 try {
+  for (const build of builds) await checkAnswers(build);
   for (const build of builds) for (const { body } of WORKLOADS) wrk(build.url, body, 16, 2, 'POST', HEADERS);
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [...builds.keys()] : [...builds.keys()].reverse();

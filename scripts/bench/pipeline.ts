@@ -29,7 +29,6 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 
-
 type Bodies = { graphql: unknown; floor?: unknown };
 const WORKLOADS: { label: string; bodies: Bodies }[] = [
   { label: '`{ __typename }`', bodies: { graphql: { query: '{ __typename }' } } },
