@@ -9,7 +9,7 @@
 // `--encoding` sends that Accept-Encoding, as browsers and most clients do. A bundle directory is
 // what `node scripts/transpile.mjs` writes, copied inside the project (its modules find
 // package.json and the schema above them), e.g. an earlier commit's:
-//   git stash -u; git checkout <commit>; node scripts/transpile.mjs; cp -r dist .scratch/before; git checkout -; git stash pop
+//   git stash -u; git checkout <commit>; node scripts/transpile.mjs; mkdir -p .scratch; cp -r dist .scratch/before; git checkout -; git stash pop
 // Loopback only; needs the database `npm run gen` fills (BENCH_DATABASE_URL). Prints its table.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -61,12 +61,19 @@ interface Build {
   readonly process: ChildProcess;
 }
 
+// Every server started is stopped when this script ends, however it ends (one failing to start included).
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
 async function start(label: string, directory: string, port: number): Promise<Build> {
   const child = spawn(benchNode(), [...startFlags(), path.join(directory, 'main.js')], {
     cwd: ROOT,
     env: benchServerEnv(values.database, port),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
   const url = `http://127.0.0.1:${port}`;
   for (let waited = 0; !(await fetch(`${url}/ready`).then((response) => response.ok, () => false)); waited += 200) {
     if (child.exitCode !== null || waited > 60_000) throw new Error(`${label} (${directory}) did not become ready`);
@@ -110,7 +117,7 @@ try {
     process.stderr.write(`round ${round + 1} of ${ROUNDS} done\n`);
   }
 } finally {
-  for (const { process: child } of builds) child.kill('SIGTERM');
+  for (const child of children) child.kill('SIGTERM');
 }
 
 const range = (list: number[]) => `${Math.min(...list).toFixed(2)}–${Math.max(...list).toFixed(2)}`;
