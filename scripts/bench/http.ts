@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { deepPageStart, eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
+import { deepPageStart, eventsPage, NODE_LOOKUP_IDS, nodeLookups, timelinePage } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { BODY_DIR, cpuMs, getPath, peakRssMb, type Run, wrk } from './wrk.js';
 import { BENCH_DATABASE, benchServerEnv, startFlags } from './start-command.js';
@@ -233,10 +233,7 @@ async function workloads(database: pg.Client): Promise<Workload[] & { pglCursor:
       name: 'timeline',
       label: `timeline page: 50 events in ${from.slice(0, 4)} with participants → actor → country, citations → source, totalCount`,
       bodies: {
-        ours: {
-          query: `{ events(first: 50, filter: { from: "${from}", to: "${to}" }) { totalCount nodes { id title date { precision earliest latest }
-            participants { role actor { id name country { id name } } } citations { quote source { id title } } } } }`,
-        },
+        ours: { query: timelinePage(from, to) },
         postgraphile: {
           query: `{ events(first: 50, ${PGL_ORDER}, filter: { ${PGL_RANGE} }) { totalCount nodes { id title dateEarliest dateLatest datePrecision
             participants(orderBy: POSITION_ASC) { nodes { role actor { id name country { id name } } } }

@@ -1,4 +1,5 @@
-// The first and the deep page of events, as the benchmarks send them to this server.
+// The documents of the benchmarks' workloads that several of them send this server: pages of events,
+// the timeline page and the `node` lookups.
 import type pg from 'pg';
 
 /** The ten events the benchmarks look up by `node`: spread over a million ids, the same for every seed. */
@@ -8,6 +9,12 @@ export const NODE_LOOKUP_IDS: readonly number[] = Array.from({ length: 10 }, (_,
 export function nodeLookups(ids: readonly number[]): string {
   const globalId = (id: number) => Buffer.from(`Event:${id}`).toString('base64url');
   return `{ ${ids.map((id, i) => `n${i}: node(id: "${globalId(id)}") { id ... on Event { title date { precision earliest latest } } }`).join(' ')} }`;
+}
+
+/** The timeline page: 50 events that may fall in the range, with participants → actor → country, citations → source, and totalCount. */
+export function timelinePage(from: string, to: string): string {
+  return `{ events(first: 50, filter: { from: "${from}", to: "${to}" }) { totalCount nodes { id title date { precision earliest latest }
+            participants { role actor { id name country { id name } } } citations { quote source { id title } } } } }`;
 }
 
 /** Twenty events by date, with their cursors; after `after` when given. */
