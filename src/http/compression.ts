@@ -51,7 +51,7 @@ export function contentEncoding(acceptEncoding: string): Encoding {
 const ENCODINGS: ReadonlySet<string> = new Set<Encoding>(['gzip', 'deflate', 'br', 'zstd']);
 
 /** The bytes in an encoding, compressed on zlib's thread pool. */
-export const compress = {
+const compressOnPool = {
   gzip: promisify(gzip),
   deflate: promisify(deflate),
   br: (bytes: Buffer) => brotli(bytes, BROTLI),
@@ -78,8 +78,9 @@ const compressHere = {
  */
 const COMPRESSED_HERE_BYTES = 128 * 1024;
 
-function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer): Buffer<ArrayBuffer> | Promise<Buffer<ArrayBuffer>> {
-  return bytes.length <= COMPRESSED_HERE_BYTES ? compressHere[encoding](bytes) : compress[encoding](bytes);
+/** An answer's bytes in an encoding: at once up to COMPRESSED_HERE_BYTES, on zlib's pool above. */
+export function compressAnswer(encoding: Exclude<Encoding, 'identity'>, bytes: Buffer): Buffer<ArrayBuffer> | Promise<Buffer<ArrayBuffer>> {
+  return bytes.length <= COMPRESSED_HERE_BYTES ? compressHere[encoding](bytes) : compressOnPool[encoding](bytes);
 }
 
 /**

@@ -1,7 +1,7 @@
 // What src/server.ts answers before Yoga sees a request: a GET's cached answer
 // (src/http/response-cache.ts) and GraphiQL's page (src/http/graphiql.ts).
 import type { IncomingMessage } from 'node:http';
-import { compress, type Encoding } from './compression.js';
+import { compressAnswer, type Encoding } from './compression.js';
 
 /** An answer written before Yoga sees the request, with what its hooks would add (CORS, Vary, the request id and length) added there. */
 export interface EarlyAnswer {
@@ -34,8 +34,9 @@ export function asFetchRequest(request: IncomingMessage): Request {
 const encodings = new WeakMap<object, Map<Encoding, Buffer | Promise<Buffer>>>();
 
 /**
- * The bytes of `owner`'s text in an encoding, made once, off the main thread
- * (zlib's thread pool), and kept as long as `owner` is. Yoga's compression
+ * The bytes of `owner`'s text in an encoding, made once (by `compressAnswer`'s
+ * rule: a cached answer at once, GraphiQL's page of megabytes on zlib's thread
+ * pool) and kept as long as `owner` is. Yoga's compression
  * compresses every answer again on every request: a cached page of 20 events
  * took 280 µs of CPU a hit with gzip, GraphiQL's page 250 ms (and, at brotli's
  * default quality, which Yoga used then, 12 s with br).
@@ -46,7 +47,7 @@ export function encodedOnce(owner: object, encoding: Encoding, text: () => strin
   let bytes = encoded.get(encoding);
   if (bytes === undefined) {
     const identity = Buffer.from(text());
-    bytes = encoding === 'identity' ? identity : compress[encoding](identity);
+    bytes = encoding === 'identity' ? identity : compressAnswer(encoding, identity);
     encoded.set(encoding, bytes);
     if (bytes instanceof Promise) void bytes.then((done) => encoded.set(encoding, done), () => encoded.delete(encoding));
   }
