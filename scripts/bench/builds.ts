@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { eventsPage, NODE_LOOKUP_IDS, nodeLookups, timelinePage } from './pages.js';
 import { median } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
-import { cpuMs, wrk } from './wrk.js';
+import { measure, wrk } from './wrk.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -98,11 +98,10 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [w, { body }] of WORKLOADS.entries()) {
     for (const b of order) {
       const { url, process: child } = builds[b]!;
-      const before = cpuMs(child.pid!);
-      const loaded = wrk(url, body, 16, DURATION, 'POST', HEADERS);
-      figures[w]![b]!.cpu.push(((cpuMs(child.pid!) - before) * 1000) / loaded.requests);
-      figures[w]![b]!.rps.push(loaded.rps);
-      figures[w]![b]!.p50.push(wrk(url, body, 1, DURATION, 'POST', HEADERS).p50);
+      const { cpu, rps, p50 } = measure(url, body, child.pid!, DURATION, HEADERS);
+      figures[w]![b]!.cpu.push(cpu);
+      figures[w]![b]!.rps.push(rps);
+      figures[w]![b]!.p50.push(p50);
     }
   }
   process.stderr.write(`round ${round + 1} of ${ROUNDS} done\n`);

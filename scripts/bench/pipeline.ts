@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
 import { median, RESULTS_FILE, writeSection } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
-import { cpuMs, wrk } from './wrk.js';
+import { measure, wrk } from './wrk.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -89,15 +89,14 @@ try {
       for (const [i, system] of running.entries()) {
         const body = bodies[system.speaks];
         if (body === undefined) continue;
-        const before = cpuMs(system.process.pid!);
-        const loaded = wrk(system.url, body, 16, DURATION);
-        figures[w]![i]!.cpu.push(((cpuMs(system.process.pid!) - before) * 1000) / loaded.requests);
-        figures[w]![i]!.rps.push(loaded.rps);
-        figures[w]![i]!.p50.push(wrk(system.url, body, 1, DURATION).p50);
+        const { cpu, rps, p50 } = measure(system.url, body, system.process.pid!, DURATION);
+        figures[w]![i]!.cpu.push(cpu);
+        figures[w]![i]!.rps.push(rps);
+        figures[w]![i]!.p50.push(p50);
       }
     }
   }
-  const floor = running.length - 1;
+  const floor = running.findIndex((system) => system.speaks === 'floor');
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:pipeline\` on ${values.database.replace(/^.*\//, '')}: each workload POSTed to each server ` +
       `(Node ${nodeVersion}), ${values.rounds} alternating rounds of ${DURATION} s at concurrency 16 (CPU from /proc, req/s) and ${DURATION} s at 1 (p50); medians.`,

@@ -6,12 +6,13 @@
 // takes over 60 s is killed and counted as failed.
 //   node --import tsx scripts/bench/startup.ts [--runs 5]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFlags } from './start-command.js';
+import { cpuMs } from './wrk.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -24,12 +25,6 @@ const COMMANDS = {
 } as const;
 
 let nextPort = 4700 + Math.floor(Math.random() * 200);
-
-/** CPU time (user + system) a process has used so far, in ms: on a shared machine, steadier than the wall clock. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 /** Milliseconds from spawn to the first 200 answer (wall clock and CPU), and to the "serving" log line. */
 async function startOnce(args: readonly string[], cwd: string): Promise<{ answer: number; cpu: number; listening: number }> {

@@ -44,6 +44,17 @@ export function wrk(url: string, body: unknown, connections: number, seconds: nu
   };
 }
 
+/**
+ * One workload against one server as the side-by-side benchmarks time it: a run at c=16, for the
+ * server's CPU per request in µs (process `pid`, from /proc) and its req/s, then one at c=1, for p50.
+ */
+export function measure(url: string, body: unknown, pid: number, seconds: number, headers: Record<string, string> = {}): { cpu: number; rps: number; p50: number } {
+  const before = cpuMs(pid);
+  const loaded = wrk(url, body, 16, seconds, 'POST', headers);
+  const cpu = ((cpuMs(pid) - before) * 1000) / loaded.requests;
+  return { cpu, rps: loaded.rps, p50: wrk(url, body, 1, seconds, 'POST', headers).p50 };
+}
+
 /** CPU time a process has used so far, user and system, in milliseconds (from /proc; clock ticks are 10 ms on Linux). */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
