@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { DB } from './db/database.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
@@ -8,10 +7,9 @@ export type { Loaders };
 export interface Context {
   /** Fresh for every request: nothing cached outlives it. Resolvers reach the database only through these. */
   readonly loaders: Loaders;
-  readonly logger: Logger;
 }
 
 /** Called once per request. */
-export function createContext(db: Kysely<DB>, logger: Logger): Context {
-  return { loaders: createLoaders(db), logger };
+export function createContext(db: Kysely<DB>): Context {
+  return { loaders: createLoaders(db) };
 }

@@ -59,7 +59,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
   const cors = corsOptions(config.cors, [REQUEST_ID_HEADER, ...RATE_LIMIT_HEADERS]);
   const yoga = createYoga<{}, Context>({
     schema,
-    context: ({ request }) => createContext(db, requestLogger(logger, request)),
+    context: () => createContext(db),
     logging: yogaLogger(logger),
     graphiql: graphiqlOptions,
     renderGraphiQL: renderOfflineGraphiQL,
@@ -231,10 +231,6 @@ function requestId(request: Request): string {
 /** The caller's id, cut to 200 characters, or a new one. */
 function requestIdOf(header: string | null | undefined): string {
   return header?.slice(0, 200) || randomUUID();
-}
-
-function requestLogger(logger: Logger, request: Request): Logger {
-  return logger.child({ requestId: requestId(request) });
 }
 
 /** Probes and scrapes come every few seconds; at info they would drown the requests worth reading. */

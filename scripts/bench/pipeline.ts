@@ -3,7 +3,8 @@
 // Three cheap workloads (`{ __typename }`, the first page of 20 events, ten `node` lookups)
 // POSTed to five servers on the benchmark's Node, one at a time, rounds alternating: this server as
 // `npm start` runs it; Yoga with the same schema, context and data layer and Yoga's defaults, none
-// of our plugins (pipeline/bare-yoga.mjs), and the same with graphql-jit executing; the same schema
+// of our plugins (pipeline/bare-yoga.mjs), and the same with graphql-jit executing and without the
+// stream Yoga's maxRequestBodySize pipes every body through (Yoga's least pipeline); the same schema
 // compiled by graphql-jit, with the same context and data layer, behind bare node:http
 // (pipeline/bare-http.mjs); and the SQL floor of `npm run bench` (floor.mjs: one hand-written
 // statement building the JSON in Postgres). CPU per request from /proc over each run at c=16; p50
@@ -52,7 +53,11 @@ execFileSync(node, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdi
 const SYSTEMS = [
   { label: 'this server (`npm start`)', args: [...startFlags(), 'dist/main.js'], speaks: 'graphql' },
   { label: "Yoga's defaults, none of our plugins", args: [path.join(import.meta.dirname, 'pipeline/bare-yoga.mjs')], speaks: 'graphql' },
-  { label: "Yoga's defaults and graphql-jit, none of our plugins", args: [path.join(import.meta.dirname, 'pipeline/bare-yoga.mjs'), '--jit'], speaks: 'graphql' },
+  {
+    label: "Yoga's least: graphql-jit, no body-size stream, none of our plugins",
+    args: [path.join(import.meta.dirname, 'pipeline/bare-yoga.mjs'), '--jit', '--no-body-stream'],
+    speaks: 'graphql',
+  },
   { label: 'no Yoga: bare `node:http` and graphql-jit', args: [path.join(import.meta.dirname, 'pipeline/bare-http.mjs')], speaks: 'graphql' },
   { label: 'SQL floor (`floor.mjs`)', args: [path.join(import.meta.dirname, 'floor.mjs')], speaks: 'floor' },
 ] as const;

@@ -6,13 +6,11 @@
 import http from 'node:http';
 import { parse, validate } from 'graphql';
 import { compileQuery } from 'graphql-jit';
-import { pino } from 'pino';
 import { createContext } from '../../../dist/context.js';
 import { openDatabase } from '../../../dist/db/connect.js';
 import { schema } from '../../../dist/schema/index.js';
 
 const { db } = await openDatabase({ engine: 'postgres', url: process.env.DATABASE_URL });
-const logger = pino({ level: 'silent' });
 
 const compiled = new Map();
 function compiledQuery(text) {
@@ -32,7 +30,7 @@ http
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', async () => {
       const { query, variables } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const body = JSON.stringify(await compiledQuery(query).query(undefined, createContext(db, logger), variables));
+      const body = JSON.stringify(await compiledQuery(query).query(undefined, createContext(db), variables));
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       response.end(body);
     });
