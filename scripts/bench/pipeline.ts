@@ -1,7 +1,7 @@
 // Where a cheap request's time goes, between the SQL floor and this server:
 //   npm run bench:pipeline -- [--duration 4] [--rounds 3]
 // Three cheap workloads (`{ __typename }`, the first page of 20 events, ten `node` lookups)
-// POSTed to five servers on the benchmark's Node, one at a time, rounds alternating: this server as
+// POSTed to five servers on the benchmark's Node, one at a time, in alternating order: this server as
 // `npm start` runs it; Yoga with the same schema, context and data layer and Yoga's defaults, none
 // of our plugins (pipeline/bare-yoga.mjs), and the same with graphql-jit executing and without the
 // stream Yoga's maxRequestBodySize pipes every body through (Yoga's least pipeline); the same schema
@@ -91,7 +91,8 @@ try {
   const figures = WORKLOADS.map(() => running.map(() => ({ cpu: [] as number[], p50: [] as number[], rps: [] as number[] })));
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const [w, { bodies }] of WORKLOADS.entries()) {
-      for (const [i, system] of running.entries()) {
+      const order = round % 2 === 0 ? [...running.entries()] : [...running.entries()].reverse();
+      for (const [i, system] of order) {
         const body = bodies[system.speaks];
         if (body === undefined) continue;
         const { cpu, rps, p50 } = measure(system.url, body, system.process.pid!, DURATION);

@@ -79,12 +79,13 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
   const versionedKey = async (key: string) => `"${await dataVersion()}-${key}"`;
   /** Each request's If-None-Match, taken from it before Yoga's response cache reads it. */
   const conditions = new WeakMap<Request, string>();
+  /** What is cached, looked up and answered 304: a GET; a POST is always executed. */
+  const cacheable = (request: Request) => request.method === 'GET';
   const plugins: Plugin[] = [
     {
       // First, so every lookup of this request shares one record of misses.
       onRequest({ request, serverContext }) {
-        // Only a GET is looked up (`enabled` below) or answered 304.
-        if (request.method !== 'GET') return;
+        if (!cacheable(request)) return;
         const incoming = (serverContext as { req?: IncomingMessage } | undefined)?.req;
         missedThisRequest.enterWith((incoming && missedEarly.get(incoming)) ?? new Set());
         // Yoga's response cache answers 304 when the header's whole text is the key of any
@@ -102,12 +103,12 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
       session: () => null,
       cache,
       ttl: RESPONSE_CACHE_TTL_MS,
-      enabled: (request) => request.method === 'GET',
+      enabled: cacheable,
       // Quoted, because the key is also the ETag, and an HTTP entity tag is a quoted string.
       // Yoga builds a key for every request before it asks `enabled`: a POST, never cached,
       // skips the SHA-256 (about 4% of the CPU of a cheap request), and gets its key at once,
       // not in a promise Yoga would wait on before parsing.
-      buildResponseCacheKey: (params) => (params.request.method === 'GET' ? versionedKey(operationKey(params)) : 'uncached'),
+      buildResponseCacheKey: (params) => (cacheable(params.request) ? versionedKey(operationKey(params)) : 'uncached'),
       shouldCacheResult: ({ result }) => {
         if (result.errors?.length) return false;
         const http = ((result.extensions ??= {}).http ??= {}) as { headers?: Record<string, string> };
@@ -119,7 +120,7 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
       // After Yoga's own hook, which chose the processor for the Accept header: none (a 406) is left alone.
       onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
         const condition = conditions.get(request);
-        if (condition === undefined || resultProcessor === undefined || request.method !== 'GET') return;
+        if (condition === undefined || resultProcessor === undefined) return;
         const cached = result !== undefined && !Array.isArray(result) && !(Symbol.asyncIterator in result) ? cachedHeadersOf(result) : undefined;
         if (cached === undefined || !notModified(condition, cached.ETag)) return;
         // A copy: the Response's Headers write through to an object they are given, and later hooks set theirs.
@@ -127,7 +128,7 @@ export function useHttpResponseCache({ db, redis, maxBytes, versionMaxAgeMs = 10
       },
       onResponse({ request, response }) {
         // Appended: CORS varies by Origin too.
-        if (request.method === 'GET') response.headers.append('vary', VARY);
+        if (cacheable(request)) response.headers.append('vary', VARY);
       },
     },
   ];
