@@ -9,6 +9,8 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { OperationLimits } from './config.js';
 import { ErrorCode, limitExceeded } from './errors.js';
+import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js';
+import { recordOf } from './http/request-record.js';
 
 /** graphql-js 16 validates no operation type against the schema; ours has queries only. */
 function unsupportedOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): GraphQLError | null {
@@ -18,13 +20,6 @@ function unsupportedOperation(schema: GraphQLSchema, document: DocumentNode, ope
     nodes: [operation],
     extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
   });
-}
-import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js';
-
-/** What an accepted operation costs, and the most one may cost; returned in `extensions.cost`. */
-export interface OperationCost {
-  readonly requested: number;
-  readonly limit: number;
 }
 
 /** Documents longer than this are parsed every time: a cache keyed by the text must not hold megabytes per entry. */
@@ -81,9 +76,6 @@ export function useValidationCache(): Plugin {
   };
 }
 
-/** The calculated cost of each request's operation, for the rate limiter and `extensions.cost`. */
-export const costOfRequest = new WeakMap<Request, OperationCost>();
-
 /**
  * Refuses, before execution, any operation past one of the limits, each with its own code:
  * tokens while parsing (so a huge document is never built), depth, aliases, directives and
@@ -121,14 +113,16 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
         const { errors, cost } = operationCost(args.schema, args.document, args.variableValues ?? {}, args.operationName, args.contextValue as object, limits.cost);
         if (errors.length > 0) return void setResultAndStopExecution({ errors });
         const request = (args.contextValue as { request?: Request }).request;
-        if (cost !== null && request) costOfRequest.set(request, { requested: cost, limit: limits.cost });
+        const record = request && recordOf(request);
+        // For the rate limiter and `extensions.cost`.
+        if (cost !== null && record) record.cost = { requested: cost, limit: limits.cost };
       },
       onSubscribe({ args, setResultAndStopExecution }) {
         const unsupported = unsupportedOperation(args.schema, args.document, args.operationName);
         if (unsupported) setResultAndStopExecution({ errors: [unsupported] });
       },
       onExecutionResult({ request, result, setResult }) {
-        const cost = costOfRequest.get(request);
+        const cost = recordOf(request)?.cost;
         if (cost === undefined || Array.isArray(result) || !result || !('data' in result)) return;
         setResult({ ...result, extensions: { ...result.extensions, cost } });
       },

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from './config.js';
 import { ErrorCode } from './errors.js';
-import { costOfRequest } from './limits.js';
+import { recordOf } from './http/request-record.js';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -81,7 +81,7 @@ export function createRateLimit(config: RateLimitConfig, redis: Redis | null, lo
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const request = (args.contextValue as { request?: Request }).request;
-      const cost = request && costOfRequest.get(request);
+      const cost = request && recordOf(request)?.cost;
       if (!request || !cost || cost.requested <= 1) return;
       const refused = await charge(request, cost.requested - 1);
       if (refused) setResultAndStopExecution({ errors: [refused] });

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { useGraphQlJit } from '@envelop/graphql-jit';
@@ -21,7 +20,7 @@ import { CompressionStream } from './http/compression.js';
 import { asFetchRequest, type EarlyAnswer, headerOf, VARY } from './http/early-answers.js';
 import { graphiqlOptions, graphiqlPage, renderOfflineGraphiQL } from './http/graphiql.js';
 import { type HttpLayer, httpPlugins } from './http/plugins.js';
-import { GRAPHQL_PATH, operationOf, useRequestOperation } from './http/request-operation.js';
+import { GRAPHQL_PATH, recordOf, REQUEST_ID_HEADER, requestIdFor, requestIdOf, useRequestRecord } from './http/request-record.js';
 import { boundedParserCache, MAX_CACHED_DOCUMENT_LENGTH, useOperationLimits, useRequestBodyLimit, useValidationCache } from './limits.js';
 import { createRateLimit, RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { maskError, useRequestDeadline, useStartupGate } from './reliability.js';
@@ -37,8 +36,6 @@ export interface ServerOptions {
   /** Set while main.ts is still migrating and seeding; absent, the database is taken as prepared. */
   readonly startup?: StartupStatus;
 }
-
-const REQUEST_ID_HEADER = 'x-request-id';
 
 export { EXAMPLE_OPERATIONS } from './http/examples.js';
 
@@ -75,7 +72,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
     // Brotli at a quality meant for answers made per request (src/http/compression.ts).
     fetchAPI: { CompressionStream },
     plugins: [
-      useRequestOperation(),
+      useRequestRecord(),
       useRequestLogging(logger),
       useReadiness(db, startup),
       ...useBrowserSafety(),
@@ -87,7 +84,7 @@ export function createServer({ db, logger, config = loadConfig({}), redis = null
       // Before the deadline and the response cache, which wrap whatever executor is set when they run.
       useCompiledExecution(),
       useRequestDeadline(config.timeouts.requestMs),
-      useErrorCodes(requestId),
+      useErrorCodes(requestIdFor),
       ...http.plugins,
     ],
   });
@@ -205,32 +202,20 @@ function hasOneOperation(document: DocumentNode): boolean {
   return operations === 1;
 }
 
-// Ids are reused from the caller's header so a trace can cross services.
-const requestIds = new WeakMap<Request, string>();
-
 /** The id of the request being served, for log lines written where the request is not at hand (Yoga's own). */
 const currentRequestId = new AsyncLocalStorage<string>();
 
 /** Yoga's log lines (an unexpected error's cause among them) carry the id the client sees in `extensions.requestId`. */
 function yogaLogger(logger: Logger): YogaLogger {
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (first?: unknown, ...rest: unknown[]) => {
+    // Yoga writes three debug lines per request: below the level, not one is built.
+    if (!logger.isLevelEnabled(level)) return;
     const id = currentRequestId.getStore();
     const bindings = id === undefined ? {} : { requestId: id };
     if (first instanceof Error) logger[level]({ ...bindings, err: first }, first.message);
     else logger[level](bindings, [first, ...rest].map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 2 }))).join(' '));
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-function requestId(request: Request): string {
-  let id = requestIds.get(request);
-  if (id === undefined) requestIds.set(request, (id = requestIdOf(request.headers.get(REQUEST_ID_HEADER))));
-  return id;
-}
-
-/** The caller's id, cut to 200 characters, or a new one. */
-function requestIdOf(header: string | null | undefined): string {
-  return header?.slice(0, 200) || randomUUID();
 }
 
 /** Probes and scrapes come every few seconds; at info they would drown the requests worth reading. */
@@ -242,27 +227,24 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
  * when the client sent only a persisted query's hash).
  */
 function useRequestLogging(logger: Logger): Plugin {
-  const started = new WeakMap<Request, { at: number; path: string }>();
   return {
-    // Yoga's parsed URL, kept: parsing request.url again for the log line cost 2% of a cached answer's CPU.
-    onRequest({ request, url }) {
-      started.set(request, { at: performance.now(), path: url.pathname });
+    onRequest({ request }) {
+      const record = recordOf(request);
       // Everything this request runs from here on, resolvers included, sees its id.
-      currentRequestId.enterWith(requestId(request));
+      if (record !== undefined) currentRequestId.enterWith(record.id);
     },
     onResponse({ request, response }) {
-      const id = requestId(request);
+      const record = recordOf(request);
+      const id = record?.id ?? requestIdFor(request);
       response.headers.set(REQUEST_ID_HEADER, id);
-      const start = started.get(request);
-      const path = start?.path ?? new URL(request.url).pathname;
-      const operation = operationOf(request);
+      const operation = record?.operation;
       logRequest(logger, {
         requestId: id,
         method: request.method,
-        path,
+        path: record?.path ?? new URL(request.url).pathname,
         operation: operation?.name ?? (operation?.type && `anonymous ${operation.type}`),
         status: response.status,
-        ms: start === undefined ? undefined : performance.now() - start.at,
+        ms: record === undefined ? undefined : performance.now() - record.startedAt,
       });
     },
   };

@@ -123,3 +123,5 @@ for (const [w, { label }] of WORKLOADS.entries()) {
     console.log(`| ${b === 0 ? label : ''} | ${build.label} | ${median(cpu).toFixed(0)} | ${ratio} | ${median(rps).toFixed(0)} | ${median(p50).toFixed(2)} |`);
   }
 }
+// The servers started above keep this process alive; the exit handler stops them.
+process.exit(0);

@@ -3,7 +3,7 @@ import { type GraphiQLOptions, shouldRenderGraphiQL } from 'graphql-yoga';
 import { contentEncoding } from './compression.js';
 import { asFetchRequest, type EarlyAnswer, encodedOnce, headerOf } from './early-answers.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
-import { GRAPHQL_PATH } from './request-operation.js';
+import { GRAPHQL_PATH } from './request-record.js';
 
 /** GraphiQL opens on the example operations (a browser that used it before reopens its own saved tabs). */
 export const graphiqlOptions: GraphiQLOptions = {

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { GRAPHQL_PATH, operationOf } from './request-operation.js';
+import { GRAPHQL_PATH, type RequestOperation, recordOf } from './request-record.js';
 
 /**
  * How many operation names are labelled besides the known ones. Clients name
@@ -50,7 +50,6 @@ export function useMetrics(knownOperationNames: readonly string[] = []): {
     labelNames: ['code', ...operationLabels, 'phase'],
     registers: [registry],
   });
-  const started = new WeakMap<Request, number>();
   const known = new Set(knownOperationNames);
   const others = new Set<string>();
   const nameLabel = (name: string | undefined) => {
@@ -60,36 +59,32 @@ export function useMetrics(knownOperationNames: readonly string[] = []): {
     others.add(name);
     return name;
   };
-  const labelsOf = (request: Request) => {
-    const operation = operationOf(request);
-    return { operationName: nameLabel(operation?.name), operationType: operation?.type ?? 'unknown' };
-  };
+  const labelsOf = (operation: RequestOperation | undefined) => ({ operationName: nameLabel(operation?.name), operationType: operation?.type ?? 'unknown' });
   const observe = (labels: ReturnType<typeof labelsOf>, method: string, statusCode: number, seconds: number) => {
     requests.inc(labels);
     durations.observe({ ...labels, method, statusCode }, seconds);
   };
 
   const plugin: Plugin = {
-    onRequest({ request, url, fetchAPI, endResponse }) {
+    onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname === '/metrics') {
         return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } })));
       }
-      if (url.pathname === GRAPHQL_PATH) started.set(request, performance.now());
     },
     // Placed after useErrorCodes, whose onResultProcess gives every error its code.
     onResultProcess({ request, result }) {
       for (const one of Array.isArray(result) ? result : [result]) {
         const found = (one as { errors?: readonly { path?: unknown; extensions?: Record<string, unknown> }[] } | null)?.errors;
         if (!found?.length) continue;
-        const labels = labelsOf(request);
+        const labels = labelsOf(recordOf(request)?.operation);
         for (const error of found) {
           errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), ...labels, phase: error.path === undefined ? 'request' : 'execute' });
         }
       }
     },
     onResponse({ request, response }) {
-      const start = started.get(request);
-      if (start !== undefined) observe(labelsOf(request), request.method, response.status, (performance.now() - start) / 1000);
+      const record = recordOf(request);
+      if (record?.path === GRAPHQL_PATH) observe(labelsOf(record.operation), request.method, response.status, (performance.now() - record.startedAt) / 1000);
     },
   };
   return {

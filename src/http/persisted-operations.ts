@@ -68,7 +68,7 @@ export function usePersistedQueries({ manifest, only, redis }: PersistedOperatio
     });
   }
   const store = redis === null ? createInMemoryAPQStore({ max: 1000 }) : redisStore(redis);
-  return useAPQ({
+  const apq = useAPQ({
     store: {
       get: (hash) => manifest[hash] ?? store.get(hash),
       // Whitespace and comments cost no tokens, so a document may be as long as the body limit:
@@ -77,6 +77,11 @@ export function usePersistedQueries({ manifest, only, redis }: PersistedOperatio
       set: (hash, query) => (query.length <= MAX_CACHED_DOCUMENT_LENGTH ? store.set(hash, query) : undefined),
     },
   });
+  return {
+    // useAPQ's onParams is an async function: its promise, returned for every request, makes
+    // the rest of Yoga's pipeline wait on promises where it would run straight through.
+    onParams: (payload) => (payload.params.extensions?.persistedQuery === undefined ? undefined : apq.onParams!(payload)),
+  };
 }
 
 /** With Redis down, a hash is unknown (the client then sends the text) and nothing is stored: degraded, not failed. */

@@ -16,7 +16,7 @@ import { MAX_CACHED_DOCUMENT_LENGTH } from '../limits.js';
 import { API_KEY_HEADER, type RateLimitClient } from '../rate-limit.js';
 import { contentEncoding, type Encoding } from './compression.js';
 import { type EarlyAnswer, encodedOnce, headerOf, VARY } from './early-answers.js';
-import { GRAPHQL_PATH } from './request-operation.js';
+import { GRAPHQL_PATH } from './request-record.js';
 
 /** What an answer is cached by, besides the knowledge base's version. */
 type OperationParams = Pick<Parameters<BuildResponseCacheKeyFunction>[0], 'documentString' | 'operationName' | 'variableValues'>;
