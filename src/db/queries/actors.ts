@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ActorRow, AffiliationRow, DB } from '../database.js';
-import { anyOf } from './any-of.js';
+import { anyOf, compiledOnce } from './any-of.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
 
@@ -37,13 +37,9 @@ function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter)
   return query;
 }
 
-export async function findActorsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ActorRow[]> {
-  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', '=', anyOf(ids)).execute();
-}
+export const findActorsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', '=', anyOf(ids)));
 
-export async function findActorsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ActorRow[]> {
-  return db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', anyOf(slugs)).execute();
-}
+export const findActorsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', anyOf(slugs)));
 
 export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, request: PageRequest) {
   return fetchPage(filteredActors(db, filter).select(ACTOR_COLUMNS), ACTOR_SORT_KEYS, 'asc', request);
@@ -53,17 +49,11 @@ export async function countActors(db: Kysely<DB>, filter: ActorFilter): Promise<
   return countRows(filteredActors(db, filter));
 }
 
-export async function findAliasesByActorIds(db: Kysely<DB>, actorIds: readonly number[]) {
-  return db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', '=', anyOf(actorIds)).orderBy('actor_id').orderBy('position').execute();
-}
+export const findAliasesByActorIds = compiledOnce((db, actorIds: readonly number[]) => db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', '=', anyOf(actorIds)).orderBy('actor_id').orderBy('position'));
 
-export async function findAffiliationsByMemberIds(db: Kysely<DB>, memberIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('member_id', '=', anyOf(memberIds)).orderBy('organization_id').execute();
-}
+export const findAffiliationsByMemberIds = compiledOnce((db, memberIds: readonly number[]) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('member_id', '=', anyOf(memberIds)).orderBy('organization_id'));
 
-export async function findAffiliationsByOrganizationIds(db: Kysely<DB>, organizationIds: readonly number[]): Promise<AffiliationRow[]> {
-  return db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id').execute();
-}
+export const findAffiliationsByOrganizationIds = compiledOnce((db, organizationIds: readonly number[]) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id'));
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ClaimRow, DB } from '../database.js';
-import { anyOf } from './any-of.js';
+import { anyOf, compiledOnce } from './any-of.js';
 import { countRows, fetchPage, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
 
@@ -37,13 +37,9 @@ function filteredClaims(db: Kysely<DB>, { claimantId, aboutId, contested }: Clai
   return query;
 }
 
-export async function findClaimsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', '=', anyOf(ids)).execute();
-}
+export const findClaimsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', '=', anyOf(ids)));
 
-export async function findClaimsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)).execute();
-}
+export const findClaimsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)));
 
 /** By id: a claim's list has no other order. */
 const CLAIM_SORT_KEYS = ['claim.id'] as const;
@@ -56,39 +52,34 @@ export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<
   return countRows(filteredClaims(db, filter));
 }
 
-export async function findClaimsByClaimantIds(db: Kysely<DB>, actorIds: readonly number[]): Promise<ClaimRow[]> {
-  return db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', '=', anyOf(actorIds)).orderBy('claim.id').execute();
-}
+export const findClaimsByClaimantIds = compiledOnce((db, actorIds: readonly number[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', '=', anyOf(actorIds)).orderBy('claim.id'));
 
-export async function findClaimsByEventIds(db: Kysely<DB>, eventIds: readonly number[]) {
-  return db
+export const findClaimsByEventIds = compiledOnce((db, eventIds: readonly number[]) =>
+  db
     .selectFrom('claim_subject')
     .innerJoin('claim', 'claim.id', 'claim_subject.claim_id')
     .select(CLAIM_COLUMNS)
     .select('claim_subject.event_id')
     .where('claim_subject.event_id', '=', anyOf(eventIds))
-    .orderBy('claim.id')
-    .execute();
-}
+    .orderBy('claim.id'),
+);
 
-export async function findEventIdsByClaimIds(db: Kysely<DB>, claimIds: readonly number[]) {
-  return db
+export const findEventIdsByClaimIds = compiledOnce((db, claimIds: readonly number[]) =>
+  db
     .selectFrom('claim_subject')
     .innerJoin('event', 'event.id', 'claim_subject.event_id')
     .select(['claim_subject.claim_id', 'claim_subject.event_id'])
     .where('claim_subject.claim_id', '=', anyOf(claimIds))
     .orderBy('event.date_earliest')
-    .orderBy('event.id')
-    .execute();
-}
+    .orderBy('event.id'),
+);
 
-export async function findContradictingClaimsByClaimIds(db: Kysely<DB>, claimIds: readonly number[]) {
-  return db
+export const findContradictingClaimsByClaimIds = compiledOnce((db, claimIds: readonly number[]) =>
+  db
     .selectFrom('claim_contradiction')
     .innerJoin('claim', 'claim.id', 'claim_contradiction.contradicting_claim_id')
     .select(CLAIM_COLUMNS)
     .select('claim_contradiction.claim_id as contradicted_claim_id')
     .where('claim_contradiction.claim_id', '=', anyOf(claimIds))
-    .orderBy('claim.id')
-    .execute();
-}
+    .orderBy('claim.id'),
+);

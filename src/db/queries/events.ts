@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Attestation } from '../../domain.js';
 import type { ActorRow, DB, EventRow, ParticipantRow, PlaceRow } from '../database.js';
-import { anyOf } from './any-of.js';
+import { anyOf, compiledOnce } from './any-of.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest, type SortDirection } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
 
@@ -113,13 +113,9 @@ function narrowsByDateOnly({ categories, actorId, role, isMeasure, sourceId, tex
   return !categories?.length && !attestations?.length && actorId == null && role == null && isMeasure == null && sourceId == null && !text?.trim();
 }
 
-export async function findEventsByIds(db: Kysely<DB>, ids: readonly number[]): Promise<EventRow[]> {
-  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', '=', anyOf(ids)).execute();
-}
+export const findEventsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', '=', anyOf(ids)));
 
-export async function findEventsBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<EventRow[]> {
-  return db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', anyOf(slugs)).execute();
-}
+export const findEventsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', anyOf(slugs)));
 
 export async function findEventsPage(
   db: Kysely<DB>,
@@ -235,8 +231,8 @@ export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorWithC
  * per query level (`participants { actor { country { name } } }`, the
  * timeline's shape, is one statement instead of two).
  */
-export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<ParticipantWithActor[]> {
-  return db
+export const findParticipantsByEventIds = compiledOnce((db, eventIds: readonly number[]) =>
+  db
     .selectFrom('participant')
     .innerJoin('actor', 'actor.id', 'participant.actor_id')
     .leftJoin('actor as country', 'country.id', 'actor.country_id')
@@ -246,10 +242,7 @@ export async function findParticipantsByEventIds(db: Kysely<DB>, eventIds: reado
     .select(sql<ActorWithCountry>`to_jsonb(actor) || jsonb_build_object('country', to_jsonb(country))`.as('actor'))
     .where('participant.event_id', '=', anyOf(eventIds))
     .orderBy('participant.event_id')
-    .orderBy('participant.position')
-    .execute();
-}
+    .orderBy('participant.position'),
+);
 
-export async function findPlacesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<PlaceRow[]> {
-  return db.selectFrom('place').select(['place.id', 'place.slug', 'place.name', 'place.country_id']).where('place.id', '=', anyOf(ids)).execute();
-}
+export const findPlacesByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('place').select(['place.id', 'place.slug', 'place.name', 'place.country_id']).where('place.id', '=', anyOf(ids)));

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, MeasureRow, ResponseLinkRow } from '../database.js';
-import { anyOf } from './any-of.js';
+import { anyOf, compiledOnce } from './any-of.js';
 import { type Bucket, EVENT_MONTH } from './events.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 import { idOfKey, type RecordKey } from './record-key.js';
@@ -53,13 +53,9 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
   return query;
 }
 
-export async function findMeasuresByIds(db: Kysely<DB>, ids: readonly number[]): Promise<MeasureRow[]> {
-  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', '=', anyOf(ids)).execute();
-}
+export const findMeasuresByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', '=', anyOf(ids)));
 
-export async function findMeasuresByEventIds(db: Kysely<DB>, eventIds: readonly number[]): Promise<MeasureRow[]> {
-  return db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', '=', anyOf(eventIds)).execute();
-}
+export const findMeasuresByEventIds = compiledOnce((db, eventIds: readonly number[]) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', '=', anyOf(eventIds)));
 
 export async function findMeasuresPage(db: Kysely<DB>, filter: MeasureFilter, request: PageRequest) {
   return fetchPage(filteredMeasures(db, filter).select(MEASURE_COLUMNS).select(['event.date_earliest', 'event.date_latest']), MEASURE_SORT_KEYS, 'asc', request);
@@ -95,8 +91,8 @@ export async function countMeasuresByActorIds(db: Kysely<DB>, side: 'initiator_i
 }
 
 /** Measures answering each event: the 'responses' of an event. */
-export async function findRespondingMeasuresByEventIds(db: Kysely<DB>, eventIds: readonly number[]) {
-  return db
+export const findRespondingMeasuresByEventIds = compiledOnce((db, eventIds: readonly number[]) =>
+  db
     .selectFrom('measure_response')
     .innerJoin('measure', 'measure.id', 'measure_response.measure_id')
     .innerJoin('event', 'event.id', 'measure.event_id')
@@ -104,9 +100,8 @@ export async function findRespondingMeasuresByEventIds(db: Kysely<DB>, eventIds:
     .select('measure_response.event_id as answered_event_id')
     .where('measure_response.event_id', '=', anyOf(eventIds))
     .orderBy('event.date_earliest')
-    .orderBy('measure.id')
-    .execute();
-}
+    .orderBy('measure.id'),
+);
 
 const RESPONSE_LINK_COLUMNS = [
   'measure_response.id',
@@ -117,20 +112,17 @@ const RESPONSE_LINK_COLUMNS = [
 ] as const;
 
 /** Each measure's "in response to" links, in the date order of the events they answer. */
-export async function findResponseLinksByMeasureIds(db: Kysely<DB>, measureIds: readonly number[]): Promise<ResponseLinkRow[]> {
-  return db
+export const findResponseLinksByMeasureIds = compiledOnce((db, measureIds: readonly number[]) =>
+  db
     .selectFrom('measure_response')
     .innerJoin('event', 'event.id', 'measure_response.event_id')
     .select(RESPONSE_LINK_COLUMNS)
     .where('measure_response.measure_id', '=', anyOf(measureIds))
     .orderBy('event.date_earliest')
-    .orderBy('event.id')
-    .execute();
-}
+    .orderBy('event.id'),
+);
 
-export async function findResponseLinksByIds(db: Kysely<DB>, ids: readonly number[]): Promise<ResponseLinkRow[]> {
-  return db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', '=', anyOf(ids)).execute();
-}
+export const findResponseLinksByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', '=', anyOf(ids)));
 
 /** Counts of the filtered measures; months as in countEventsBy, other groupings by count. */
 export async function countMeasuresBy(db: Kysely<DB>, grouping: MeasureGrouping, filter: MeasureFilter): Promise<Bucket[]> {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CitationRow, DB, SourceRow } from '../database.js';
-import { anyOf } from './any-of.js';
+import { anyOf, compiledOnce } from './any-of.js';
 import { countRows, fetchPage, fetchPagesByParent, type PageRequest } from './pagination.js';
 
 export interface SourceFilter {
@@ -50,17 +50,11 @@ function filteredSources(db: Kysely<DB>, { kinds }: SourceFilter) {
   return query;
 }
 
-export async function findSourcesByIds(db: Kysely<DB>, ids: readonly number[]): Promise<SourceSummaryRow[]> {
-  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', '=', anyOf(ids)).execute();
-}
+export const findSourcesByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', '=', anyOf(ids)));
 
-export async function findSourcesBySlugs(db: Kysely<DB>, slugs: readonly string[]): Promise<SourceSummaryRow[]> {
-  return db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', anyOf(slugs)).execute();
-}
+export const findSourcesBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', anyOf(slugs)));
 
-export async function findSourceTextsByIds(db: Kysely<DB>, ids: readonly number[]) {
-  return db.selectFrom('source').select(['id', 'text']).where('id', '=', anyOf(ids)).execute();
-}
+export const findSourceTextsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('source').select(['id', 'text']).where('id', '=', anyOf(ids)));
 
 const SOURCE_SORT_KEYS = ['source.id'] as const;
 const CITATION_SORT_KEYS = ['citation.id'] as const;
@@ -73,37 +67,41 @@ export async function countSources(db: Kysely<DB>, filter: SourceFilter): Promis
   return countRows(filteredSources(db, filter));
 }
 
-export async function findCitedSourcesBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {
-  return db
+export const findCitedSourcesBySourceIds = compiledOnce((db, sourceIds: readonly number[]) =>
+  db
     .selectFrom('source_reference')
     .innerJoin('source', 'source.id', 'source_reference.cited_source_id')
     .select(SOURCE_COLUMNS)
     .select('source_reference.citing_source_id')
     .where('source_reference.citing_source_id', '=', anyOf(sourceIds))
-    .orderBy('source.id')
-    .execute();
-}
+    .orderBy('source.id'),
+);
 
 /** A citation with its source's row (without the text), when the statement that found it joined it. */
 export type CitationWithSource = CitationRow & { readonly source?: SourceSummaryRow | null };
+
+/** One statement per subject column, each compiled once. */
+const citationsBySubjectColumn = new Map<CitationSubjectColumn, (db: Kysely<DB>, ids: readonly number[]) => Promise<CitationWithSource[]>>();
 
 /**
  * The citations supporting each record of one kind, keyed by that kind's
  * subject column, each with its source (to-one, and without its text, so a
  * small row): `citations { source { title } }` is one statement, not two.
  */
-export async function findCitationsBySubjectIds(
-  db: Kysely<DB>,
-  column: CitationSubjectColumn,
-  subjectIds: readonly number[],
-): Promise<CitationWithSource[]> {
-  return db
-    .selectFrom('citation')
-    .select(CITATION_COLUMNS)
-    .select((eb) => jsonObjectFrom(eb.selectFrom('source').select(SOURCE_COLUMNS).whereRef('source.id', '=', 'citation.source_id')).as('source'))
-    .where(`citation.${column}`, '=', anyOf(subjectIds))
-    .orderBy('citation.id')
-    .execute();
+export function findCitationsBySubjectIds(db: Kysely<DB>, column: CitationSubjectColumn, subjectIds: readonly number[]): Promise<CitationWithSource[]> {
+  let find = citationsBySubjectColumn.get(column);
+  if (find === undefined) {
+    find = compiledOnce((database, ids: readonly number[]) =>
+      database
+        .selectFrom('citation')
+        .select(CITATION_COLUMNS)
+        .select((eb) => jsonObjectFrom(eb.selectFrom('source').select(SOURCE_COLUMNS).whereRef('source.id', '=', 'citation.source_id')).as('source'))
+        .where(`citation.${column}`, '=', anyOf(ids))
+        .orderBy('citation.id'),
+    );
+    citationsBySubjectColumn.set(column, find);
+  }
+  return find(db, subjectIds);
 }
 
 /** Pages of the passages quoted from each source, in one statement. */
@@ -116,11 +114,10 @@ export async function findCitationPagesBySourceIds(db: Kysely<DB>, sourceIds: re
   return fetchPagesByParent(db, query, CITATION_SORT_KEYS, 'asc', request);
 }
 
-export async function countCitationsBySourceIds(db: Kysely<DB>, sourceIds: readonly number[]) {
-  return db
+export const countCitationsBySourceIds = compiledOnce((db, sourceIds: readonly number[]) =>
+  db
     .selectFrom('citation')
     .select(['source_id as parent_id', (eb) => eb.fn.countAll<number>().as('count')])
     .where('source_id', '=', anyOf(sourceIds))
-    .groupBy('source_id')
-    .execute();
-}
+    .groupBy('source_id'),
+);
