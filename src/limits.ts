@@ -9,8 +9,8 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { OperationLimits } from './config.js';
 import { ErrorCode, limitExceeded } from './errors.js';
-import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js';
 import { recordOf } from './http/request-record.js';
+import { documentInputBoundsRule, variableBoundsErrors } from './input-bounds.js';
 
 /** graphql-js 16 validates no operation type against the schema; ours has queries only. */
 function unsupportedOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): GraphQLError | null {

@@ -235,7 +235,7 @@ function useRequestLogging(logger: Logger): Plugin {
     },
     onResponse({ request, response }) {
       const record = recordOf(request);
-      const id = record?.id ?? requestIdFor(request);
+      const id = requestIdFor(request);
       response.headers.set(REQUEST_ID_HEADER, id);
       const operation = record?.operation;
       logRequest(logger, {

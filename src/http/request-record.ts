@@ -42,7 +42,7 @@ export interface RequestRecord {
 
 const records = new WeakMap<Request, RequestRecord>();
 
-/** The request's record; undefined for a request the plugins have not seen (none reaches a hook without). */
+/** The request's record; undefined for one Yoga answered before the first plugin's onRequest (a health check, a CORS preflight). */
 export function recordOf(request: Request): RequestRecord | undefined {
   return records.get(request);
 }

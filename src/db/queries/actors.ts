@@ -37,9 +37,9 @@ function filteredActors(db: Kysely<DB>, { kinds, countryId, name }: ActorFilter)
   return query;
 }
 
-export const findActorsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', '=', anyOf(ids)));
+export const findActorsByIds = compiledOnce<number, ActorRow>((db, ids) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.id', '=', anyOf(ids)));
 
-export const findActorsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', anyOf(slugs)));
+export const findActorsBySlugs = compiledOnce<string, ActorRow>((db, slugs) => db.selectFrom('actor').select(ACTOR_COLUMNS).where('actor.slug', '=', anyOf(slugs)));
 
 export async function findActorsPage(db: Kysely<DB>, filter: ActorFilter, request: PageRequest) {
   return fetchPage(filteredActors(db, filter).select(ACTOR_COLUMNS), ACTOR_SORT_KEYS, 'asc', request);
@@ -51,9 +51,9 @@ export async function countActors(db: Kysely<DB>, filter: ActorFilter): Promise<
 
 export const findAliasesByActorIds = compiledOnce((db, actorIds: readonly number[]) => db.selectFrom('actor_alias').select(['actor_id', 'alias']).where('actor_id', '=', anyOf(actorIds)).orderBy('actor_id').orderBy('position'));
 
-export const findAffiliationsByMemberIds = compiledOnce((db, memberIds: readonly number[]) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('member_id', '=', anyOf(memberIds)).orderBy('organization_id'));
+export const findAffiliationsByMemberIds = compiledOnce<number, AffiliationRow>((db, memberIds) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('member_id', '=', anyOf(memberIds)).orderBy('organization_id'));
 
-export const findAffiliationsByOrganizationIds = compiledOnce((db, organizationIds: readonly number[]) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id'));
+export const findAffiliationsByOrganizationIds = compiledOnce<number, AffiliationRow>((db, organizationIds) => db.selectFrom('affiliation').select(AFFILIATION_COLUMNS).where('organization_id', '=', anyOf(organizationIds)).orderBy('member_id'));
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);

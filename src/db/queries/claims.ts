@@ -37,9 +37,9 @@ function filteredClaims(db: Kysely<DB>, { claimantId, aboutId, contested }: Clai
   return query;
 }
 
-export const findClaimsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', '=', anyOf(ids)));
+export const findClaimsByIds = compiledOnce<number, ClaimRow>((db, ids) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.id', '=', anyOf(ids)));
 
-export const findClaimsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)));
+export const findClaimsBySlugs = compiledOnce<string, ClaimRow>((db, slugs) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.slug', '=', anyOf(slugs)));
 
 /** By id: a claim's list has no other order. */
 const CLAIM_SORT_KEYS = ['claim.id'] as const;
@@ -52,7 +52,7 @@ export async function countClaims(db: Kysely<DB>, filter: ClaimFilter): Promise<
   return countRows(filteredClaims(db, filter));
 }
 
-export const findClaimsByClaimantIds = compiledOnce((db, actorIds: readonly number[]) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', '=', anyOf(actorIds)).orderBy('claim.id'));
+export const findClaimsByClaimantIds = compiledOnce<number, ClaimRow>((db, actorIds) => db.selectFrom('claim').select(CLAIM_COLUMNS).where('claim.claimant_id', '=', anyOf(actorIds)).orderBy('claim.id'));
 
 export const findClaimsByEventIds = compiledOnce((db, eventIds: readonly number[]) =>
   db

@@ -113,9 +113,9 @@ function narrowsByDateOnly({ categories, actorId, role, isMeasure, sourceId, tex
   return !categories?.length && !attestations?.length && actorId == null && role == null && isMeasure == null && sourceId == null && !text?.trim();
 }
 
-export const findEventsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', '=', anyOf(ids)));
+export const findEventsByIds = compiledOnce<number, EventRow>((db, ids) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.id', '=', anyOf(ids)));
 
-export const findEventsBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', anyOf(slugs)));
+export const findEventsBySlugs = compiledOnce<string, EventRow>((db, slugs) => db.selectFrom('event').select(EVENT_COLUMNS).where('event.slug', '=', anyOf(slugs)));
 
 export async function findEventsPage(
   db: Kysely<DB>,
@@ -231,7 +231,7 @@ export type ParticipantWithActor = ParticipantRow & { readonly actor: ActorWithC
  * per query level (`participants { actor { country { name } } }`, the
  * timeline's shape, is one statement instead of two).
  */
-export const findParticipantsByEventIds = compiledOnce((db, eventIds: readonly number[]) =>
+export const findParticipantsByEventIds = compiledOnce<number, ParticipantWithActor>((db, eventIds) =>
   db
     .selectFrom('participant')
     .innerJoin('actor', 'actor.id', 'participant.actor_id')
@@ -245,4 +245,4 @@ export const findParticipantsByEventIds = compiledOnce((db, eventIds: readonly n
     .orderBy('participant.position'),
 );
 
-export const findPlacesByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('place').select(['place.id', 'place.slug', 'place.name', 'place.country_id']).where('place.id', '=', anyOf(ids)));
+export const findPlacesByIds = compiledOnce<number, PlaceRow>((db, ids) => db.selectFrom('place').select(['place.id', 'place.slug', 'place.name', 'place.country_id']).where('place.id', '=', anyOf(ids)));

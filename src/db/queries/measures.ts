@@ -53,9 +53,9 @@ function filteredMeasures(db: Kysely<DB>, { initiatorId, targetId, kinds, from, 
   return query;
 }
 
-export const findMeasuresByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', '=', anyOf(ids)));
+export const findMeasuresByIds = compiledOnce<number, MeasureRow>((db, ids) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.id', '=', anyOf(ids)));
 
-export const findMeasuresByEventIds = compiledOnce((db, eventIds: readonly number[]) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', '=', anyOf(eventIds)));
+export const findMeasuresByEventIds = compiledOnce<number, MeasureRow>((db, eventIds) => db.selectFrom('measure').select(MEASURE_COLUMNS).where('measure.event_id', '=', anyOf(eventIds)));
 
 export async function findMeasuresPage(db: Kysely<DB>, filter: MeasureFilter, request: PageRequest) {
   return fetchPage(filteredMeasures(db, filter).select(MEASURE_COLUMNS).select(['event.date_earliest', 'event.date_latest']), MEASURE_SORT_KEYS, 'asc', request);
@@ -112,7 +112,7 @@ const RESPONSE_LINK_COLUMNS = [
 ] as const;
 
 /** Each measure's "in response to" links, in the date order of the events they answer. */
-export const findResponseLinksByMeasureIds = compiledOnce((db, measureIds: readonly number[]) =>
+export const findResponseLinksByMeasureIds = compiledOnce<number, ResponseLinkRow>((db, measureIds) =>
   db
     .selectFrom('measure_response')
     .innerJoin('event', 'event.id', 'measure_response.event_id')
@@ -122,7 +122,7 @@ export const findResponseLinksByMeasureIds = compiledOnce((db, measureIds: reado
     .orderBy('event.id'),
 );
 
-export const findResponseLinksByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', '=', anyOf(ids)));
+export const findResponseLinksByIds = compiledOnce<number, ResponseLinkRow>((db, ids) => db.selectFrom('measure_response').select(RESPONSE_LINK_COLUMNS).where('measure_response.id', '=', anyOf(ids)));
 
 /** Counts of the filtered measures; months as in countEventsBy, other groupings by count. */
 export async function countMeasuresBy(db: Kysely<DB>, grouping: MeasureGrouping, filter: MeasureFilter): Promise<Bucket[]> {

@@ -50,9 +50,9 @@ function filteredSources(db: Kysely<DB>, { kinds }: SourceFilter) {
   return query;
 }
 
-export const findSourcesByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', '=', anyOf(ids)));
+export const findSourcesByIds = compiledOnce<number, SourceSummaryRow>((db, ids) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.id', '=', anyOf(ids)));
 
-export const findSourcesBySlugs = compiledOnce((db, slugs: readonly string[]) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', anyOf(slugs)));
+export const findSourcesBySlugs = compiledOnce<string, SourceSummaryRow>((db, slugs) => db.selectFrom('source').select(SOURCE_COLUMNS).where('source.slug', '=', anyOf(slugs)));
 
 export const findSourceTextsByIds = compiledOnce((db, ids: readonly number[]) => db.selectFrom('source').select(['id', 'text']).where('id', '=', anyOf(ids)));
 
