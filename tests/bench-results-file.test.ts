@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { median, writeSection } from '../scripts/bench/results-file.js';
+import { median, percentile, writeSection } from '../scripts/bench/results-file.js';
 
 // The benchmarks rewrite their own sections of bench/RESULTS.md, which also holds prose written by hand.
 describe('the benchmarks’ results file', () => {
@@ -34,5 +34,11 @@ describe('the benchmarks’ results file', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('takes a percentile as the nearest rank at or above it', () => {
+    const fifteen = [15, 1, 14, 2, 13, 3, 12, 4, 11, 5, 10, 6, 9, 7, 8];
+    expect([25, 50, 75, 99].map((p) => percentile(fifteen, p))).toEqual([4, 8, 12, 15]);
+    expect(percentile([2.5], 99)).toBe(2.5);
   });
 });

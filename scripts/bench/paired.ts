@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { deepPageStart, eventsPage } from './pages.js';
-import { median, RESULTS_FILE, writeSection } from './results-file.js';
+import { median, percentile, RESULTS_FILE, writeSection } from './results-file.js';
 import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -98,7 +98,6 @@ try {
     latencies[page].push(...times);
   }
 
-  const percentile = (list: number[], p: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor((p / 100) * list.length))]!;
   const mean = (list: number[]) => list.reduce((sum, x) => sum + x, 0) / list.length;
   // Blocks 2k and 2k+1 are one of each page, next to each other in time.
   const pairRatios = (of: Record<PageName, number[]>) => of.deep.map((deepValue, k) => deepValue / of.first[k]!);

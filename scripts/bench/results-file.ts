@@ -10,6 +10,12 @@ export function median(list: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The value below which `p` per cent of `list` falls (the nearest rank at or above it). */
+export function percentile(list: readonly number[], p: number): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 /** Replaces the lines between `<!-- bench:NAME:start -->` and its end marker in `file`, adding the section when missing. */
 export function writeSection(file: string, name: string, lines: readonly string[]): void {
   const start = `<!-- bench:${name}:start -->`;
