@@ -54,7 +54,8 @@ process.on('exit', () => {
 async function start(label: string, script: string, flags: string[], port: number, body: unknown): Promise<string> {
   const child = spawn(benchNode(), [...flags, script], { cwd: ROOT, env: benchServerEnv(values.database, port), stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
-  const url = `http://127.0.0.1:${port}${script.endsWith('main.js') ? '/graphql' : '/'}`;
+  // The floor answers on any path.
+  const url = `http://127.0.0.1:${port}/graphql`;
   const answers = () =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
       async (response) => response.ok && !(await response.text()).includes('"errors"'),
