@@ -86,7 +86,7 @@ for (const workload of WORKLOADS) {
   }
   const spread = (ratios: number[]) =>
     `${median(ratios).toFixed(2)} (${percentile(ratios, 25).toFixed(2)}–${percentile(ratios, 75).toFixed(2)}; over 2 in ${ratios.filter((ratio) => ratio > 2).length})`;
-  const figure = (system: 'ours' | 'floor', percentile: 'p50' | 'p99') => median(runs.map((run) => run[system][percentile])).toFixed(2);
+  const figure = (system: 'ours' | 'floor', statistic: 'p50' | 'p99') => median(runs.map((run) => run[system][statistic])).toFixed(2);
   rows.push(
     `| ${workload.label} | ${figure('ours', 'p50')} | ${figure('floor', 'p50')} | ${spread(runs.map((run) => run.ours.p50 / run.floor.p50))} | ` +
       `${figure('ours', 'p99')} | ${figure('floor', 'p99')} | ${spread(runs.map((run) => run.ours.p99 / run.floor.p99))} |`,
