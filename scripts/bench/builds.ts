@@ -11,12 +11,12 @@
 // package.json and the schema above them), e.g. an earlier commit's:
 //   git stash -u; git checkout <commit>; node scripts/transpile.mjs; mkdir -p .scratch; cp -r dist .scratch/before; git checkout -; git stash pop
 // Loopback only; needs the database `npm run gen` fills (BENCH_DATABASE_URL). Prints its table.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventsPage, NODE_LOOKUP_IDS, nodeLookups, timelinePage } from './pages.js';
 import { median } from './results-file.js';
-import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
+import { BENCH_DATABASE, benchNode, startBenchServer, startFlags } from './start-command.js';
 import { measure, wrk } from './wrk.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -53,24 +53,10 @@ interface Build {
   readonly process: ChildProcess;
 }
 
-// Every server started is stopped when this script ends, however it ends (one failing to start included).
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
-});
-
 async function start(label: string, directory: string, port: number): Promise<Build> {
-  const child = spawn(benchNode(), [...startFlags(), path.join(directory, 'main.js')], {
-    cwd: ROOT,
-    env: benchServerEnv(values.database, port),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  for (let waited = 0; !(await fetch(`${url}/ready`).then((response) => response.ok, () => false)); waited += 200) {
-    if (child.exitCode !== null || waited > 60_000) throw new Error(`${label} (${directory}) did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const ready = () => fetch(`${url}/ready`).then((response) => response.ok, () => false);
+  const child = await startBenchServer(`${label} (${directory})`, [...startFlags(), path.join(directory, 'main.js')], values.database, port, ready);
   return { label, url: `${url}/graphql`, process: child };
 }
 
@@ -123,5 +109,5 @@ for (const [w, { label }] of WORKLOADS.entries()) {
     console.log(`| ${b === 0 ? label : ''} | ${build.label} | ${median(cpu).toFixed(0)} | ${ratio} | ${median(rps).toFixed(0)} | ${median(p50).toFixed(2)} |`);
   }
 }
-// The servers started above keep this process alive; the exit handler stops them.
+// The servers started above keep this process alive; exiting stops them (startBenchServer).
 process.exit(0);

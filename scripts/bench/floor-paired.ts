@@ -9,13 +9,13 @@
 // runs: the median of many such ratios, with its quartiles, is what the code decides.
 // Loopback only; about four minutes. Needs the database of `npm run gen` (BENCH_DATABASE_URL).
 // Writes its section of bench/RESULTS.md.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { deepPageStart, eventsPage, NODE_LOOKUP_IDS, nodeLookups } from './pages.js';
 import { median, percentile, RESULTS_FILE, writeSection } from './results-file.js';
-import { BENCH_DATABASE, benchNode, benchServerEnv, startFlags } from './start-command.js';
+import { BENCH_DATABASE, benchNode, startBenchServer, startFlags } from './start-command.js';
 import { type Run, wrk } from './wrk.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -44,16 +44,8 @@ const WORKLOADS = [
   },
 ];
 
-// Every server started is stopped when this script ends, however it ends.
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
-});
-
 /** Starts a server and waits until it answers `body` without errors: its start-up and the check of its answers in one. */
-async function start(label: string, script: string, flags: string[], port: number, body: unknown): Promise<string> {
-  const child = spawn(benchNode(), [...flags, script], { cwd: ROOT, env: benchServerEnv(values.database, port), stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
+async function start(label: string, args: string[], port: number, body: unknown): Promise<string> {
   // The floor answers on any path.
   const url = `http://127.0.0.1:${port}/graphql`;
   const answers = () =>
@@ -61,16 +53,13 @@ async function start(label: string, script: string, flags: string[], port: numbe
       async (response) => response.ok && !(await response.text()).includes('"errors"'),
       () => false,
     );
-  for (let waited = 0; !(await answers()); waited += 200) {
-    if (child.exitCode !== null || waited > 60_000) throw new Error(`${label} did not answer within a minute`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await startBenchServer(label, args, values.database, port, answers);
   return url;
 }
 
 execFileSync(process.execPath, [path.join(ROOT, 'scripts/transpile.mjs')], { cwd: ROOT, stdio: 'inherit' });
-const ours = await start('this server', 'dist/main.js', startFlags(), 4821, WORKLOADS[0]!.ours);
-const floor = await start('the SQL floor', path.join(import.meta.dirname, 'floor.mjs'), [], 4822, WORKLOADS[0]!.floor);
+const ours = await start('this server', [...startFlags(), 'dist/main.js'], 4821, WORKLOADS[0]!.ours);
+const floor = await start('the SQL floor', [path.join(import.meta.dirname, 'floor.mjs')], 4822, WORKLOADS[0]!.floor);
 const nodeVersion = execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
 
 const rows: string[] = [];
@@ -105,5 +94,5 @@ writeSection(values.out, 'floor-paired', [
   ...rows,
 ]);
 process.stderr.write(`wrote ${values.out}\n`);
-// The servers started above keep this process alive; the exit handler stops them.
+// The servers started above keep this process alive; exiting stops them (startBenchServer).
 process.exit(0);

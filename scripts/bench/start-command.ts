@@ -1,5 +1,6 @@
 // What `npm start` runs, read from package.json, so the benchmarks measure the
 // server with the same Node flags (its memory settings among them) as users get.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -38,4 +39,24 @@ export function benchServerEnv(databaseUrl: string, port: number | string, extra
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   };
+}
+
+// Every server startBenchServer starts is stopped when the benchmark ends, however it ends (one failing to start included).
+const started: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of started) child.kill('SIGTERM');
+});
+
+/**
+ * Runs `node <args>` on the benchmark's Node, in this project, under benchServerEnv, and resolves
+ * once `ready()` says it serves; throws if it exits or is not ready within a minute.
+ */
+export async function startBenchServer(label: string, args: readonly string[], databaseUrl: string, port: number, ready: () => Promise<boolean>): Promise<ChildProcess> {
+  const child = spawn(benchNode(), args, { cwd: ROOT, env: benchServerEnv(databaseUrl, port), stdio: ['ignore', 'ignore', 'inherit'] });
+  started.push(child);
+  for (let waited = 0; !(await ready()); waited += 200) {
+    if (child.exitCode !== null || waited > 60_000) throw new Error(`${label} did not become ready within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return child;
 }
