@@ -24,7 +24,12 @@ export function compiledOnce<Key, Row>(build: (db: Kysely<DB>, keys: readonly Ke
   const compiled = new WeakMap<Kysely<DB>, CompiledQuery<Row>>();
   return async (db: Kysely<DB>, keys: readonly Key[]): Promise<Row[]> => {
     let query = compiled.get(db);
-    if (query === undefined) compiled.set(db, (query = build(db, KEYS).compile()));
+    if (query === undefined) {
+      query = build(db, KEYS).compile();
+      // Keys used any other way than `anyOf(keys)` would be compiled into the text, empty, for every batch.
+      if (!query.parameters.includes(KEYS)) throw new Error(`compiledOnce: the statement takes no anyOf(keys): ${query.sql}`);
+      compiled.set(db, query);
+    }
     const parameters = query.parameters.map((value) => (value === KEYS ? keys : value));
     return (await db.executeQuery<Row>({ ...query, parameters, queryId: createQueryId() })).rows;
   };
